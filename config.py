@@ -1,0 +1,138 @@
+"""Configuration classes, read from the environment.
+
+`create_app` picks one of these by name (``DIASPORA_ENV`` or the ``config`` argument) and then
+applies ``DIASPORA_*`` prefixed environment variables on top, so every setting can be changed
+without editing code.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("DIASPORA_INSTANCE_PATH", BASE_DIR / "instance"))
+
+# Secret keys shorter than this, or equal to a well-known placeholder, are refused in production.
+MIN_SECRET_KEY_LENGTH = 32
+WEAK_SECRET_KEYS = frozenset({"dev", "secret", "changeme", "change-me", "development", "test"})
+
+
+def default_sqlite_url() -> str:
+    return f"sqlite:///{INSTANCE_DIR / 'diaspora.sqlite'}"
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+class Config:
+    """Settings shared by every environment."""
+
+    SECRET_KEY: str | None = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI: str = os.environ.get("DATABASE_URL") or default_sqlite_url()
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    SQLITE_BUSY_TIMEOUT_MS: int = _env_int("SQLITE_BUSY_TIMEOUT_MS", 15000)
+
+    # Languages: Vietnamese is the default, English is complete too.
+    LANGUAGES: tuple[str, ...] = ("vi", "en")
+    BABEL_DEFAULT_LOCALE: str = "vi"
+    BABEL_DEFAULT_TIMEZONE: str = "Asia/Ho_Chi_Minh"
+    BABEL_TRANSLATION_DIRECTORIES: str = str(BASE_DIR / "translations")
+
+    # Rate limits and login throttling share one storage: memory:// here, redis:// in production.
+    RATELIMIT_STORAGE_URI: str = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED: bool = True
+    LOGIN_FAILURES_PER_ACCOUNT: str = os.environ.get("LOGIN_FAILURES_PER_ACCOUNT", "5 per 15 minutes")
+    LOGIN_FAILURES_PER_ADDRESS: str = os.environ.get(
+        "LOGIN_FAILURES_PER_ADDRESS", "20 per 15 minutes"
+    )
+
+    # Sessions and cookies.
+    SESSION_COOKIE_HTTPONLY: bool = True
+    SESSION_COOKIE_SAMESITE: str = "Lax"
+    SESSION_COOKIE_SECURE: bool = _env_bool("SESSION_COOKIE_SECURE", False)
+    SESSION_COOKIE_NAME: str = os.environ.get("SESSION_COOKIE_NAME", "diaspora_session")
+    PERMANENT_SESSION_LIFETIME: timedelta = timedelta(hours=_env_int("SESSION_LIFETIME_HOURS", 12))
+    REMEMBER_COOKIE_HTTPONLY: bool = True
+
+    MAX_CONTENT_LENGTH: int = _env_int("MAX_CONTENT_LENGTH", 10 * 1024 * 1024)
+    PER_PAGE: int = 50
+    WTF_CSRF_TIME_LIMIT: int | None = None  # token bound to the session, not to a clock
+    DEBUG: bool = False
+    TESTING: bool = False
+
+
+class DevelopmentConfig(Config):
+    """Local development: the secret key is generated once and kept under ``instance/``."""
+
+    DEBUG = _env_bool("FLASK_DEBUG", True)
+
+    @staticmethod
+    def ensure_secret_key() -> str:
+        key_file = INSTANCE_DIR / "secret_key"
+        if key_file.exists():
+            return key_file.read_text().strip()
+        INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(48)
+        key_file.write_text(key)
+        key_file.chmod(0o600)
+        return key
+
+
+class TestingConfig(Config):
+    TESTING = True
+    SECRET_KEY = "testing-secret-key-not-for-production-use-0123456789"
+    WTF_CSRF_ENABLED = False
+    RATELIMIT_STORAGE_URI = "memory://"
+    SQLALCHEMY_DATABASE_URI = "sqlite://"
+
+
+class ProductionConfig(Config):
+    """Production refuses insecure settings: see ``check_production_settings``."""
+
+    SESSION_COOKIE_SECURE = True
+    SESSION_COOKIE_NAME = "__Host-diaspora_session"
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+
+
+CONFIGS: dict[str, type[Config]] = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+class InsecureConfigurationError(RuntimeError):
+    """Production was asked to start with a setting that would expose the registry."""
+
+
+def check_production_settings(settings: dict) -> None:
+    """Refuse to start with a missing or weak key, DEBUG on, or cookies that leak."""
+    problems: list[str] = []
+    key = settings.get("SECRET_KEY") or ""
+    if not key:
+        problems.append("SECRET_KEY is missing: set it to a random value of 32+ characters")
+    elif len(key) < MIN_SECRET_KEY_LENGTH or key.lower() in WEAK_SECRET_KEYS:
+        problems.append(f"SECRET_KEY is weak: use at least {MIN_SECRET_KEY_LENGTH} random characters")
+    if settings.get("DEBUG"):
+        problems.append("DEBUG is on: unset FLASK_DEBUG / DIASPORA_DEBUG in production")
+    if not settings.get("SESSION_COOKIE_SECURE"):
+        problems.append("SESSION_COOKIE_SECURE is off: session cookies must only travel over HTTPS")
+    if not settings.get("SESSION_COOKIE_HTTPONLY"):
+        problems.append("SESSION_COOKIE_HTTPONLY is off: scripts must not read the session cookie")
+    if str(settings.get("SESSION_COOKIE_SAMESITE")) not in {"Lax", "Strict"}:
+        problems.append("SESSION_COOKIE_SAMESITE must be Lax or Strict")
+    if problems:
+        raise InsecureConfigurationError("Refusing to start in production: " + "; ".join(problems))

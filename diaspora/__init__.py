@@ -1,0 +1,92 @@
+"""Hải Phòng diaspora registry: ``create_app`` is the only thing the package exports."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from config import CONFIGS, INSTANCE_DIR, DevelopmentConfig, check_production_settings
+from diaspora.database import check_database_url, configure_sqlite
+
+ROOT = Path(__file__).resolve().parent.parent
+
+__all__ = ["create_app"]
+
+
+def create_app(config: str | None = None, overrides: dict[str, Any] | None = None) -> Flask:
+    """Build the application: ``config`` names an environment, ``overrides`` wins over all."""
+    name = config or os.environ.get("DIASPORA_ENV") or "development"
+    if name not in CONFIGS:
+        raise RuntimeError(f"Unknown DIASPORA_ENV '{name}'; use one of {', '.join(CONFIGS)}")
+    app = Flask(
+        __name__,
+        instance_path=str(INSTANCE_DIR),
+        template_folder=str(ROOT / "templates"),
+    )
+    app.config.from_object(CONFIGS[name])
+    app.config.from_prefixed_env("DIASPORA")
+    if overrides:
+        app.config.update(overrides)
+    if name == "development" and not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = DevelopmentConfig.ensure_secret_key()
+    if name == "production":
+        check_production_settings(app.config)
+    check_database_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        Path(INSTANCE_DIR).mkdir(parents=True, exist_ok=True)
+    configure_sqlite(app.config["SQLITE_BUSY_TIMEOUT_MS"])
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_commands(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from diaspora.auth.permissions import can, enforce
+    from diaspora.auth.services import load_session_user
+    from diaspora.auth.throttle import LoginThrottle
+    from diaspora.core.errors import register_error_handlers
+    from diaspora.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from diaspora.i18n import register_template_helpers, select_locale
+    from diaspora.security import register_security_headers
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.session_protection = "basic"
+    login_manager.user_loader(load_session_user)
+    app.extensions["diaspora.login_throttle"] = LoginThrottle(
+        app.config["RATELIMIT_STORAGE_URI"],
+        app.config["LOGIN_FAILURES_PER_ACCOUNT"],
+        app.config["LOGIN_FAILURES_PER_ADDRESS"],
+    )
+    app.before_request(enforce)
+    app.add_template_global(can)
+    register_template_helpers(app)
+    register_error_handlers(app)
+    register_security_headers(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from diaspora.auth.views import bp as auth_bp
+    from diaspora.core.views import bp as core_bp
+    from diaspora.plan.views import bp as plan_bp
+    from diaspora.reference.views import bp as reference_bp
+    from diaspora.users.views import bp as users_bp
+
+    for blueprint in (core_bp, auth_bp, users_bp, plan_bp, reference_bp):
+        app.register_blueprint(blueprint)
+
+
+def _register_commands(app: Flask) -> None:
+    from diaspora.cli import register_commands
+
+    register_commands(app)

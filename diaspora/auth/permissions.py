@@ -1,0 +1,90 @@
+"""Authorization in one place.
+
+Every view declares who may call it, with ``@public`` or ``@requires(Permission.X, …)``; the
+``enforce`` hook runs before each request and refuses any view that declares nothing, so a
+route added without a permission fails closed (and a test walking ``app.url_map`` fails too).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import StrEnum
+from typing import TypeVar
+
+from flask import abort, current_app, redirect, request, url_for
+from flask_login import current_user
+
+from diaspora.models import Role
+
+F = TypeVar("F", bound=Callable)
+
+PUBLIC = "public"
+ACCESS_ATTRIBUTE = "_diaspora_access"
+
+
+class Permission(StrEnum):
+    SIGNED_IN = "signed_in"  # any active account
+    VIEW_REFERENCE = "reference.view"
+    MANAGE_REFERENCE = "reference.manage"
+    MANAGE_USERS = "users.manage"
+
+
+ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
+    Role.VIEWER: frozenset({Permission.SIGNED_IN, Permission.VIEW_REFERENCE}),
+    Role.OFFICER: frozenset({Permission.SIGNED_IN, Permission.VIEW_REFERENCE}),
+    Role.ADMIN: frozenset(Permission),
+}
+
+
+def public(view: F) -> F:
+    """Reachable without an account (login, setup, error pages, static files, public forms)."""
+    setattr(view, ACCESS_ATTRIBUTE, PUBLIC)
+    return view
+
+
+def requires(*permissions: Permission) -> Callable[[F], F]:
+    """Reachable by signed-in users whose role grants every listed permission."""
+    needed = frozenset(permissions) or frozenset({Permission.SIGNED_IN})
+
+    def decorate(view: F) -> F:
+        setattr(view, ACCESS_ATTRIBUTE, needed)
+        return view
+
+    return decorate
+
+
+def can(user, permission: Permission | str) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return Permission(permission) in ROLE_PERMISSIONS.get(user.role, frozenset())
+
+
+def access_of(view: Callable) -> str | frozenset[Permission] | None:
+    return getattr(view, ACCESS_ATTRIBUTE, None)
+
+
+# Endpoints served by Flask itself, which cannot carry a decorator.
+BUILTIN_PUBLIC_ENDPOINTS = frozenset({"static"})
+
+
+def enforce():
+    """before_request hook: anonymous → login page, wrong role → 403, undeclared → 403."""
+    endpoint = request.endpoint
+    if endpoint is None:  # 404 and 405 are answered by their own handlers
+        return None
+    if endpoint in BUILTIN_PUBLIC_ENDPOINTS:
+        return None
+    view = current_app.view_functions.get(endpoint)
+    access = access_of(view) if view is not None else None
+    if access == PUBLIC:
+        return None
+    if access is None:
+        current_app.logger.error("Route %s declares no permission; refused", endpoint)
+        abort(403)
+    if not current_user.is_authenticated:
+        if request.blueprint == "api":
+            abort(401)
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+    if not all(can(current_user, permission) for permission in access):
+        abort(403)
+    return None

@@ -1,0 +1,77 @@
+"""Command-line interface: ``flask --app diaspora …``. Commands call the same services."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from diaspora.auth import services as auth_services
+from diaspora.errors import DomainError, ValidationFailed
+from diaspora.extensions import db
+from diaspora.reference.services import seed_reference
+
+users_cli = AppGroup("users", help="Manage accounts.")
+seed_cli = AppGroup("seed", help="Load reference data.")
+
+
+def _fail(error: DomainError) -> None:
+    db.session.rollback()
+    if isinstance(error, ValidationFailed):
+        for field, messages in error.errors.items():
+            for message in messages:
+                click.echo(f"Error: {field}: {message}", err=True)
+    else:
+        click.echo(f"Error: {error.message}", err=True)
+    sys.exit(1)
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option("--name", required=True, help="Full name.")
+@click.option(
+    "--role", type=click.Choice(["admin", "officer", "viewer"]), required=True, help="Role."
+)
+@click.option("--locale", type=click.Choice(["vi", "en"]), default="vi", show_default=True)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def create_user(email: str, name: str, role: str, locale: str, password_stdin: bool) -> None:
+    """Create an account. The password is read from standard input, never from arguments."""
+    if not password_stdin:
+        click.echo("Error: give --password-stdin and pipe the password in.", err=True)
+        sys.exit(2)
+    password = sys.stdin.readline().rstrip("\r\n")
+    data = auth_services.UserData(email=email, name=name, role=role, locale=locale)
+    try:
+        user = auth_services.create_user(data, password, actor=None)
+    except DomainError as error:
+        _fail(error)
+    db.session.commit()
+    click.echo(f"Created {user.role} {user.email} (id {user.id}).")
+
+
+@users_cli.command("list")
+def list_users() -> None:
+    """List accounts: id, email, role, active, last login."""
+    for user in auth_services.list_users():
+        last = user.last_login_at.isoformat(timespec="minutes") if user.last_login_at else "-"
+        state = "active" if user.active else "inactive"
+        click.echo(f"{user.id}\t{user.email}\t{user.role}\t{state}\t{last}\t{user.name}")
+
+
+@seed_cli.command("reference")
+def seed_reference_command() -> None:
+    """Load agencies, plan tasks and the expertise taxonomy; running it again changes nothing."""
+    report = seed_reference()
+    db.session.commit()
+    parts = [
+        f"{name}: +{report.added.get(name, 0)} ~{report.updated.get(name, 0)}"
+        for name in sorted(report.added)
+    ]
+    click.echo("Reference data " + ("updated. " if report.changed else "unchanged. ") + ", ".join(parts))
+
+
+def register_commands(app: Flask) -> None:
+    app.cli.add_command(users_cli)
+    app.cli.add_command(seed_cli)

@@ -1,0 +1,70 @@
+"""Home page, language switcher and health check."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import HiddenField
+
+from diaspora.auth import services as auth_services
+from diaspora.auth.permissions import public, requires
+from diaspora.errors import DomainError
+from diaspora.extensions import db
+from diaspora.forms import safe_next
+
+bp = Blueprint("core", __name__)
+
+
+class LanguageForm(FlaskForm):
+    lang = HiddenField()
+    next = HiddenField()
+
+
+@bp.app_context_processor
+def inject_language_form() -> dict:
+    # formdata=None: the header must render even when the request body was refused (413).
+    return {"language_form": lambda: LanguageForm(formdata=None)}
+
+
+@bp.route("/")
+@requires()
+def home():
+    return render_template("core/home.html")
+
+
+@bp.route("/language", methods=["POST"])
+@public
+def set_language():
+    form = LanguageForm()
+    back = safe_next(form.next.data) or url_for("core.home")
+    if not form.validate_on_submit():
+        flash(_("The language could not be changed: reload the page and try again."), "error")
+        return redirect(back)
+    lang = form.lang.data or ""
+    if lang not in ("vi", "en"):
+        flash(_("Unknown language. Choose Tiếng Việt or English."), "error")
+        return redirect(back)
+    session["lang"] = lang
+    if current_user.is_authenticated:
+        try:
+            auth_services.set_locale(current_user._get_current_object(), lang)
+        except DomainError:
+            db.session.rollback()
+        else:
+            db.session.commit()
+    return redirect(back)
+
+
+@bp.route("/health")
+@public
+def health():
+    db.session.execute(db.text("SELECT 1"))
+    return {"status": "ok"}
+
+
+@bp.route("/about")
+@public
+def about():
+    return render_template("core/about.html", next=request.path)

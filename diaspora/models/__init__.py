@@ -1,0 +1,19 @@
+"""Every model, re-exported so that Alembic and ``db.create_all`` see the whole schema."""
+
+from diaspora.models.audit import AuditEvent
+from diaspora.models.base import Base, UTCDateTime, utcnow
+from diaspora.models.reference import Agency, ExpertiseField, PlanTask, PlanTaskAgency
+from diaspora.models.user import Role, User
+
+__all__ = [
+    "Agency",
+    "AuditEvent",
+    "Base",
+    "ExpertiseField",
+    "PlanTask",
+    "PlanTaskAgency",
+    "Role",
+    "UTCDateTime",
+    "User",
+    "utcnow",
+]

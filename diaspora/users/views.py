@@ -1,0 +1,110 @@
+"""Administrators manage accounts: create, edit, deactivate, set a new password."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from diaspora.auth import services
+from diaspora.auth.forms import NewUserForm, SetPasswordForm, UserForm
+from diaspora.auth.permissions import Permission, requires
+from diaspora.errors import DomainError, NotFound
+from diaspora.extensions import db
+from diaspora.forms import apply_errors
+from diaspora.i18n import current_language
+from diaspora.models import User
+from diaspora.plan.services import list_agencies
+
+bp = Blueprint("users", __name__, url_prefix="/admin/users")
+
+
+def _agency_choices() -> list[tuple[int, str]]:
+    language = current_language()
+    return [(0, _("— none —"))] + [(a.id, a.name(language)) for a in list_agencies()]
+
+
+def _data(form: UserForm) -> services.UserData:
+    return services.UserData(
+        email=form.email.data or "",
+        name=form.name.data or "",
+        role=form.role.data or "",
+        locale=form.locale.data or "",
+        agency_id=form.agency_id.data or None,
+    )
+
+
+def _get(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound(_("This account does not exist."))
+    return user
+
+
+@bp.route("/")
+@requires(Permission.MANAGE_USERS)
+def index():
+    return render_template("users/index.html", users=services.list_users())
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@requires(Permission.MANAGE_USERS)
+def new():
+    form = NewUserForm()
+    form.agency_id.choices = _agency_choices()
+    if form.validate_on_submit():
+        try:
+            user = services.create_user(
+                _data(form), form.password.data, actor=current_user._get_current_object()
+            )
+            if not form.active.data:
+                user.active = False
+        except DomainError as error:
+            db.session.rollback()
+            apply_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("Account created for %(name)s.", name=user.name), "success")
+            return redirect(url_for("users.index"))
+    return render_template("users/form.html", form=form, user=None)
+
+
+@bp.route("/<int:user_id>", methods=["GET", "POST"])
+@requires(Permission.MANAGE_USERS)
+def edit(user_id: int):
+    user = _get(user_id)
+    form = UserForm(obj=user)
+    form.agency_id.choices = _agency_choices()
+    if not form.is_submitted():
+        form.agency_id.data = user.agency_id or 0
+    if form.validate_on_submit():
+        try:
+            services.update_user(
+                user, _data(form), active=form.active.data, actor=current_user._get_current_object()
+            )
+        except DomainError as error:
+            db.session.rollback()
+            apply_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("Account of %(name)s saved.", name=user.name), "success")
+            return redirect(url_for("users.index"))
+    return render_template("users/form.html", form=form, user=user)
+
+
+@bp.route("/<int:user_id>/password", methods=["GET", "POST"])
+@requires(Permission.MANAGE_USERS)
+def set_password(user_id: int):
+    user = _get(user_id)
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.set_password(user, form.password.data, actor=current_user._get_current_object())
+        except DomainError as error:
+            db.session.rollback()
+            apply_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("New password set for %(name)s; their sessions have ended.", name=user.name))
+            return redirect(url_for("users.index"))
+    return render_template("users/password.html", form=form, user=user)
