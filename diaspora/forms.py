@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask_wtf import FlaskForm
+from wtforms.fields.choices import SelectChoice
 
 from diaspora.errors import DomainError, ValidationFailed
 
@@ -20,6 +21,11 @@ def apply_errors(form: FlaskForm, error: DomainError) -> None:
             if field is not None:
                 field.errors = target
         target.extend(str(message) for message in messages)
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms 3.3 select choices."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 def safe_next(target: str | None) -> str | None:
