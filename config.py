@@ -53,6 +53,7 @@ class Config:
     # Rate limits and login throttling share one storage: memory:// here, redis:// in production.
     RATELIMIT_STORAGE_URI: str = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED: bool = True
+    API_RATE_LIMIT: str = os.environ.get("API_RATE_LIMIT", "300 per minute")
     LOGIN_FAILURES_PER_ACCOUNT: str = os.environ.get(
         "LOGIN_FAILURES_PER_ACCOUNT", "5 per 15 minutes"
     )

@@ -5,9 +5,16 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask_wtf import FlaskForm
+from wtforms import HiddenField
 from wtforms.fields.choices import SelectChoice
 
 from diaspora.errors import DomainError, ValidationFailed
+
+
+class ConfirmForm(FlaskForm):
+    """A POST button protected by the CSRF token, with an optional local page to return to."""
+
+    next = HiddenField()
 
 
 def apply_errors(form: FlaskForm, error: DomainError) -> None:

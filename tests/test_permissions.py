@@ -22,6 +22,7 @@ PUBLIC_ENDPOINTS = {
     "core.set_language",
     "core.health",
     "core.about",
+    "api.openapi",
 }
 
 
