@@ -86,7 +86,8 @@ OCCUPATIONS = [
 ]  # fmt: skip
 EMPLOYERS = [
     "University of Sydney", "Toyota Motor", "Samsung Electronics", "Université Paris-Saclay",
-    "Charité Berlin", "Vietnam Airlines", "Google", "Công ty TNHH Sao Đỏ", "Kitakyushu City Hospital",
+    "Charité Berlin", "Vietnam Airlines", "Google", "Công ty TNHH Sao Đỏ",
+    "Kitakyushu City Hospital",
     "Maersk", "Siemens", "Tự kinh doanh", "Hội người Việt", "CNRS", "KAIST",
 ]  # fmt: skip
 LANGUAGES_BY_COUNTRY = {
@@ -131,7 +132,7 @@ def generate(
     count: int, *, seed: int = 2026, field_codes: list[str] | None = None
 ) -> Iterator[FictionalContact]:
     """Yield ``count`` fictional contacts; the same seed gives the same people."""
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 (fictional data, reproducible by design)
     codes = field_codes or [f"{top}.{sub}" for top in range(1, 7) for sub in range(1, 6)]
     cities = {code: cities for code, _, cities in COUNTRIES}
     for number in range(count):
