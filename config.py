@@ -53,7 +53,9 @@ class Config:
     # Rate limits and login throttling share one storage: memory:// here, redis:// in production.
     RATELIMIT_STORAGE_URI: str = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED: bool = True
-    LOGIN_FAILURES_PER_ACCOUNT: str = os.environ.get("LOGIN_FAILURES_PER_ACCOUNT", "5 per 15 minutes")
+    LOGIN_FAILURES_PER_ACCOUNT: str = os.environ.get(
+        "LOGIN_FAILURES_PER_ACCOUNT", "5 per 15 minutes"
+    )
     LOGIN_FAILURES_PER_ADDRESS: str = os.environ.get(
         "LOGIN_FAILURES_PER_ADDRESS", "20 per 15 minutes"
     )
@@ -92,7 +94,7 @@ class DevelopmentConfig(Config):
 
 class TestingConfig(Config):
     TESTING = True
-    SECRET_KEY = "testing-secret-key-not-for-production-use-0123456789"
+    SECRET_KEY = "testing-secret-key-not-for-production-use-0123456789"  # noqa: S105
     WTF_CSRF_ENABLED = False
     RATELIMIT_STORAGE_URI = "memory://"
     SQLALCHEMY_DATABASE_URI = "sqlite://"
@@ -125,7 +127,9 @@ def check_production_settings(settings: dict) -> None:
     if not key:
         problems.append("SECRET_KEY is missing: set it to a random value of 32+ characters")
     elif len(key) < MIN_SECRET_KEY_LENGTH or key.lower() in WEAK_SECRET_KEYS:
-        problems.append(f"SECRET_KEY is weak: use at least {MIN_SECRET_KEY_LENGTH} random characters")
+        problems.append(
+            f"SECRET_KEY is weak: use at least {MIN_SECRET_KEY_LENGTH} random characters"
+        )
     if settings.get("DEBUG"):
         problems.append("DEBUG is on: unset FLASK_DEBUG / DIASPORA_DEBUG in production")
     if not settings.get("SESSION_COOKIE_SECURE"):

@@ -69,7 +69,9 @@ def seed_reference_command() -> None:
         f"{name}: +{report.added.get(name, 0)} ~{report.updated.get(name, 0)}"
         for name in sorted(report.added)
     ]
-    click.echo("Reference data " + ("updated. " if report.changed else "unchanged. ") + ", ".join(parts))
+    click.echo(
+        "Reference data " + ("updated. " if report.changed else "unchanged. ") + ", ".join(parts)
+    )
 
 
 def register_commands(app: Flask) -> None:

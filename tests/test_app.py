@@ -118,7 +118,9 @@ def test_500_page_never_shows_a_traceback(app):
     def explode():
         raise RuntimeError("secret internals")
 
-    failing = create_app("testing", {"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]})
+    failing = create_app(
+        "testing", {"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]}
+    )
     failing.add_url_rule("/explode", "explode", explode)
     failing.config["PROPAGATE_EXCEPTIONS"] = False
     response = failing.test_client().get("/explode", headers={"Accept-Language": "en"})

@@ -61,7 +61,9 @@ class UserForm(AccountFieldsMixin, FlaskForm):
             ("admin", _l("Administrator")),
         ],
     )
-    locale = SelectField(_l("Interface language"), choices=[("vi", "Tiếng Việt"), ("en", "English")])
+    locale = SelectField(
+        _l("Interface language"), choices=[("vi", "Tiếng Việt"), ("en", "English")]
+    )
     active = BooleanField(_l("Active"), default=True)
 
 

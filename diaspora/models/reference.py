@@ -54,7 +54,9 @@ class PlanTask(Base):
         return self.description_en if str(locale).startswith("en") else self.description_vi
 
     def coordination_note(self, locale: str) -> str:
-        return self.coordination_note_en if str(locale).startswith("en") else self.coordination_note_vi
+        return (
+            self.coordination_note_en if str(locale).startswith("en") else self.coordination_note_vi
+        )
 
     @property
     def lead_agencies(self) -> list[Agency]:
@@ -88,9 +90,7 @@ class ExpertiseField(Bilingual, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(16), unique=True)
-    parent_id: Mapped[int | None] = mapped_column(
-        ForeignKey("expertise_fields.id"), index=True
-    )
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("expertise_fields.id"), index=True)
     name_vi: Mapped[str] = mapped_column(String(200))
     name_en: Mapped[str] = mapped_column(String(200))
     position: Mapped[int] = mapped_column(default=0)

@@ -22,5 +22,3 @@ def get_plan_task(code: str) -> PlanTask:
 
 def list_agencies() -> list[Agency]:
     return list(db.session.scalars(db.select(Agency).order_by(Agency.name_vi)))
-
-

@@ -99,7 +99,9 @@ def set_password(user_id: int):
     form = SetPasswordForm()
     if form.validate_on_submit():
         try:
-            services.set_password(user, form.password.data, actor=current_user._get_current_object())
+            services.set_password(
+                user, form.password.data, actor=current_user._get_current_object()
+            )
         except DomainError as error:
             db.session.rollback()
             apply_errors(form, error)
