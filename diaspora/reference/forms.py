@@ -25,3 +25,19 @@ class FieldForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """An empty form: a POST button protected by the CSRF token."""
+
+
+class CategoryForm(FlaskForm):
+    code = StringField(
+        _l("Code"),
+        validators=[DataRequired(_l("Enter a code."))],
+        description=_l("A short identifier in English, e.g. entrepreneur."),
+    )
+    name_vi = StringField(
+        _l("Name in Vietnamese"),
+        validators=[DataRequired(_l("Enter the name in both languages."))],
+    )
+    name_en = StringField(
+        _l("Name in English"),
+        validators=[DataRequired(_l("Enter the name in both languages."))],
+    )

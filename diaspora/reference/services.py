@@ -17,6 +17,7 @@ from diaspora.audit import services as audit
 from diaspora.errors import Conflict, NotFound, ValidationFailed
 from diaspora.extensions import db
 from diaspora.models import Agency, ExpertiseField, PlanTask, PlanTaskAgency, User
+from diaspora.reference.categories import seed_categories
 from diaspora.text import clean
 
 FIELD_IN_USE_CHECKS: list = []  # callables(field_id) -> int, registered by features using fields
@@ -51,6 +52,7 @@ def seed_reference() -> SeedReport:
     agencies = _seed_agencies(report)
     _seed_plan_tasks(report, agencies)
     _seed_fields(report)
+    report.added["categories"], report.updated["categories"] = seed_categories()
     db.session.flush()
     return report
 
@@ -183,7 +185,9 @@ def _validate_field(data: FieldData, *, current: ExpertiseField | None = None) -
         if parent is None or parent.parent_id is not None:
             errors["parent_id"] = [_l("Choose a top-level field as the parent.")]
         elif current is not None and (parent.id == current.id or current.children):
-            errors["parent_id"] = [_l("A top-level field with subfields cannot move under another.")]
+            errors["parent_id"] = [
+                _l("A top-level field with subfields cannot move under another.")
+            ]
     values["parent_id"] = parent.id if parent else None
     if errors:
         raise ValidationFailed(errors)
@@ -217,7 +221,10 @@ def update_field(row: ExpertiseField, data: FieldData, *, actor: User) -> dict:
     if changes:
         db.session.flush()
         audit.record(
-            "field.update", actor=actor, target_type="expertise_field", target_id=row.id,
+            "field.update",
+            actor=actor,
+            target_type="expertise_field",
+            target_id=row.id,
             details=changes,
         )
     return changes
@@ -250,6 +257,9 @@ def delete_field(row: ExpertiseField, *, actor: User) -> None:
     db.session.delete(row)
     db.session.flush()
     audit.record(
-        "field.delete", actor=actor, target_type="expertise_field", target_id=field_id,
+        "field.delete",
+        actor=actor,
+        target_type="expertise_field",
+        target_id=field_id,
         details=snapshot,
     )
