@@ -176,7 +176,7 @@ def test_merge_keeps_chosen_values_and_moves_children(db):
     assert survivor.legal_basis == "consent"
     assert survivor.email_addresses == ["duc@example.org", "duc.nguyen@example.jp"]
     assert survivor.phone_numbers == ["+819012345678"]
-    assert survivor.language_codes == ["ja", "en"]
+    assert survivor.language_codes == ["en", "ja"]
     assert [c.code for c in survivor.categories] == ["entrepreneur"]
     expertise = {row.field.code: (row.level, row.years) for row in survivor.expertise}
     assert expertise == {"1.1": ("expert", 20), "S.1": (None, None)}

@@ -16,6 +16,7 @@ from wtforms import (
     FormField,
     HiddenField,
     RadioField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -51,6 +52,11 @@ BLANK_EXPERTISE_ROWS = 3
 BLANK_MEMBERSHIP_ROWS = 2
 
 
+def options(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms choices."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
 class MultiCheckboxField(SelectMultipleField):
     """A group of checkboxes; never pre-ticked unless the data says so."""
 
@@ -71,7 +77,9 @@ def _ids(text: str | None) -> list[int]:
 
 class ExpertiseRowForm(Form):
     field = SelectField(_l("Field"), validate_choice=False)
-    level = SelectField(_l("Level"), choices=[("", "—"), *LEVELS.items()], validate_choice=False)
+    level = SelectField(
+        _l("Level"), choices=options([("", "—"), *LEVELS.items()]), validate_choice=False
+    )
     years = StringField(_l("Years of experience"), render_kw={"inputmode": "numeric"})
 
 
@@ -99,7 +107,9 @@ class ContactForm(FlaskForm):
         FIELD_LABELS["former_names"], description=_l("Separate several names with semicolons.")
     )
     gender = SelectField(
-        FIELD_LABELS["gender"], choices=[("", "—"), *GENDERS.items()], validate_choice=False
+        FIELD_LABELS["gender"],
+        choices=options([("", "—"), *GENDERS.items()]),
+        validate_choice=False,
     )
     birth_year = StringField(FIELD_LABELS["birth_year"], render_kw={"inputmode": "numeric"})
     origin_commune = StringField(FIELD_LABELS["origin_commune"])
@@ -128,7 +138,7 @@ class ContactForm(FlaskForm):
     categories = MultiCheckboxField(FIELD_LABELS["categories"], validate_choice=False)
     preferred_language = SelectField(
         FIELD_LABELS["preferred_language"],
-        choices=list(CORRESPONDENCE.items()),
+        choices=options(CORRESPONDENCE.items()),
         validate_choice=False,
     )
     willing_advise = BooleanField(FIELD_LABELS["willing_advise"])
@@ -139,10 +149,10 @@ class ContactForm(FlaskForm):
     expertise = FieldList(FormField(ExpertiseRowForm), min_entries=BLANK_EXPERTISE_ROWS)
     memberships = FieldList(FormField(MembershipRowForm), min_entries=BLANK_MEMBERSHIP_ROWS)
     status = SelectField(
-        FIELD_LABELS["status"], choices=list(STATUSES.items()), validate_choice=False
+        FIELD_LABELS["status"], choices=options(STATUSES.items()), validate_choice=False
     )
     source = SelectField(
-        FIELD_LABELS["source"], choices=list(SOURCES.items()), validate_choice=False
+        FIELD_LABELS["source"], choices=options(SOURCES.items()), validate_choice=False
     )
     source_note = StringField(
         FIELD_LABELS["source_note"], description=_l("E.g. the event or the embassy's letter.")
@@ -150,7 +160,7 @@ class ContactForm(FlaskForm):
     verified_on = StringField(FIELD_LABELS["verified_on"], render_kw={"type": "date"})
     legal_basis = SelectField(
         FIELD_LABELS["legal_basis"],
-        choices=[("", _l("None yet (pending)")), *LEGAL_BASES.items()],
+        choices=options([("", _l("None yet (pending)")), *LEGAL_BASES.items()]),
         validate_choice=False,
     )
     legal_basis_note = TextAreaField(
@@ -161,10 +171,12 @@ class ContactForm(FlaskForm):
     notes = TextAreaField(FIELD_LABELS["notes"], render_kw={"rows": 3})
     # Consent given when the person is registered (new records only). Never pre-ticked.
     consent_purposes = MultiCheckboxField(
-        _l("The person has agreed to"), choices=list(PURPOSES.items()), validate_choice=False
+        _l("The person has agreed to"), choices=options(PURPOSES.items()), validate_choice=False
     )
     consent_method = SelectField(
-        _l("How consent was given"), choices=[("", "—"), *METHODS.items()], validate_choice=False
+        _l("How consent was given"),
+        choices=options([("", "—"), *METHODS.items()]),
+        validate_choice=False,
     )
     consent_given_on = StringField(_l("Consent given on"), render_kw={"type": "date"})
     consent_evidence = TextAreaField(
@@ -174,17 +186,19 @@ class ContactForm(FlaskForm):
     )
 
     def set_choices(self, language: str, fields: list, categories: list) -> None:
-        self.country.choices = [("", "—"), *country_choices(language)]
-        self.languages.choices = list(language_choices(language))
-        self.categories.choices = [(str(row.id), row.name(language)) for row in categories]
-        groups = {"": [("", "—")]}
+        self.country.choices = options([("", "—"), *country_choices(language)])
+        self.languages.choices = options(language_choices(language))
+        self.categories.choices = options((str(row.id), row.name(language)) for row in categories)
+        field_choices = [SelectChoice("", "—")]
         for group in fields:
             label = f"{group.code} {group.name(language)}"
-            groups[label] = [(str(group.id), label)] + [
-                (str(child.id), f"{child.code} {child.name(language)}") for child in group.children
+            field_choices.append(SelectChoice(str(group.id), label, optgroup=label))
+            field_choices += [
+                SelectChoice(str(child.id), f"{child.code} {child.name(language)}", optgroup=label)
+                for child in group.children
             ]
         for row in self.expertise:
-            row.form.field.choices = groups
+            row.form.field.choices = field_choices
 
     def pad_rows(self) -> None:
         """Blank rows to add expertise and organizations without JavaScript."""
@@ -297,10 +311,12 @@ class ContactForm(FlaskForm):
 
 class ConsentForm(FlaskForm):
     purposes = MultiCheckboxField(
-        _l("The person has agreed to"), choices=list(PURPOSES.items()), validate_choice=False
+        _l("The person has agreed to"), choices=options(PURPOSES.items()), validate_choice=False
     )
     method = SelectField(
-        _l("How consent was given"), choices=[("", "—"), *METHODS.items()], validate_choice=False
+        _l("How consent was given"),
+        choices=options([("", "—"), *METHODS.items()]),
+        validate_choice=False,
     )
     given_on = StringField(_l("Consent given on"), render_kw={"type": "date"})
     evidence = TextAreaField(
@@ -341,7 +357,9 @@ class MergeStartForm(FlaskForm):
 
 class OrganizationForm(FlaskForm):
     name = StringField(_l("Name"))
-    kind = SelectField(_l("Kind"), choices=list(ORGANIZATION_KINDS.items()), validate_choice=False)
+    kind = SelectField(
+        _l("Kind"), choices=options(ORGANIZATION_KINDS.items()), validate_choice=False
+    )
     country = SelectField(_l("Country"), validate_choice=False)
     city = StringField(_l("City"))
     website = StringField(_l("Website"), render_kw={"inputmode": "url"})
@@ -360,7 +378,9 @@ def merge_form_class(fields: list[str], labels: dict):
             f"choice_{name}",
             RadioField(
                 labels.get(name, name),
-                choices=[("survivor", _l("Keep this value")), ("absorbed", _l("Take this value"))],
+                choices=options(
+                    [("survivor", _l("Keep this value")), ("absorbed", _l("Take this value"))]
+                ),
                 validate_choice=False,
             ),
         )

@@ -13,6 +13,7 @@ LANGUAGE_CODES: tuple[str, ...] = (
     "hu", "ro", "bg", "uk", "be", "sr", "hr", "lt", "lv", "et", "sv", "nb", "da", "fi", "el",
     "tr", "ar", "he", "hi", "th", "lo", "km", "my", "id", "ms", "tl", "mn", "kk",
 )  # fmt: skip
+_RANK = {code: rank for rank, code in enumerate(LANGUAGE_CODES)}
 
 
 def _base(locale: str) -> str:
@@ -21,6 +22,13 @@ def _base(locale: str) -> str:
 
 def is_language(code: str | None) -> bool:
     return bool(code) and code.lower() in LANGUAGE_CODES
+
+
+def canonical_order(codes) -> list[str]:
+    """Languages in the list's order (Vietnamese, English, …), so that order never counts."""
+    return sorted(
+        set(codes), key=lambda code: (code not in LANGUAGE_CODES, _RANK.get(code, 0), code)
+    )
 
 
 def language_name(code: str, locale: str = "vi") -> str:

@@ -17,6 +17,7 @@ from diaspora.audit import services as audit
 from diaspora.contacts.data import WILLINGNESS_FLAGS
 from diaspora.contacts.errors import ContactGone, StaleVersion
 from diaspora.contacts.indexing import notify, refresh_derived
+from diaspora.contacts.languages import canonical_order
 from diaspora.contacts.services import flush_versioned, full_snapshot, snapshot
 from diaspora.errors import ValidationFailed
 from diaspora.extensions import db
@@ -165,6 +166,10 @@ def _move_children(survivor: Contact, absorbed: Contact) -> None:
             else:
                 row.position = len(mine)
                 mine.append(row)
+    order = canonical_order(row.code for row in survivor.languages)
+    for row in survivor.languages:
+        row.position = order.index(row.code)
+    survivor.languages.sort(key=lambda row: row.position)
     for category in absorbed.categories:
         if category not in survivor.categories:
             survivor.categories.append(category)

@@ -22,6 +22,7 @@ from diaspora.contacts.data import WILLINGNESS_FLAGS, ConsentInput, ContactData
 from diaspora.contacts.duplicates import find_duplicates, probe_from_values
 from diaspora.contacts.errors import AlreadySaved, ContactGone, DuplicatesFound, StaleVersion
 from diaspora.contacts.indexing import notify, refresh_derived
+from diaspora.contacts.languages import canonical_order
 from diaspora.contacts.organizations import find_or_create_organization, find_organization
 from diaspora.contacts.validation import ContactValues
 from diaspora.errors import NotFound, ValidationFailed
@@ -91,7 +92,7 @@ def snapshot(contact: Contact) -> dict[str, Any]:
     state = {key: _json(getattr(contact, key)) for key in SCALAR_FIELDS}
     state["emails"] = contact.email_addresses
     state["phones"] = contact.phone_numbers
-    state["languages"] = contact.language_codes
+    state["languages"] = canonical_order(contact.language_codes)
     state["categories"] = sorted(row.code for row in contact.categories)
     state["expertise"] = sorted(
         (
@@ -194,7 +195,7 @@ def _apply_values(contact: Contact, values: ContactValues, organizations: list, 
         contact.phones = _sync_rows(
             contact.phones, values.phones, "e164", lambda v: ContactPhone(e164=v)
         )
-    if contact.language_codes != values.languages:
+    if canonical_order(contact.language_codes) != values.languages:
         contact.languages = _sync_rows(
             contact.languages, values.languages, "code", lambda v: ContactLanguage(code=v)
         )

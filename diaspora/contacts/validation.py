@@ -16,7 +16,7 @@ from flask_babel import LazyString, get_locale, gettext
 from flask_babel import lazy_gettext as _l
 
 from diaspora.contacts.data import WILLINGNESS_FLAGS, ContactData, ExpertiseEntry
-from diaspora.contacts.languages import is_language
+from diaspora.contacts.languages import canonical_order, is_language
 from diaspora.countries import country_name, is_country
 from diaspora.errors import ValidationFailed
 from diaspora.extensions import db
@@ -267,7 +267,7 @@ def languages(values: list[str], errors: Errors) -> list[str]:
             )
         elif code not in result:
             result.append(code)
-    return result
+    return canonical_order(result)
 
 
 def _as_int(value: int | str | None) -> int | None:
