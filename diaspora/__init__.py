@@ -77,6 +77,7 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from diaspora.auth.views import bp as auth_bp
+    from diaspora.contacts.consent_views import bp as consents_bp
     from diaspora.contacts.organization_views import bp as organizations_bp
     from diaspora.contacts.trash_views import bp as trash_bp
     from diaspora.contacts.views import bp as contacts_bp
@@ -88,7 +89,7 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (core_bp, auth_bp, users_bp, plan_bp, reference_bp):
         app.register_blueprint(blueprint)
-    for blueprint in (contacts_bp, trash_bp, organizations_bp, categories_bp):
+    for blueprint in (contacts_bp, consents_bp, trash_bp, organizations_bp, categories_bp):
         app.register_blueprint(blueprint)
 
 

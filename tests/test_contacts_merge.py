@@ -14,7 +14,13 @@ from diaspora.errors import ValidationFailed
 from diaspora.models import AuditEvent, Contact
 from tests.contact_helpers import data, database_state, new_user
 
-pytestmark = pytest.mark.usefixtures("seeded")
+pytestmark = pytest.mark.usefixtures("seeded", "english")
+
+
+@pytest.fixture
+def english(app):
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        yield
 
 
 def _matches(db, officer, **overrides):

@@ -87,7 +87,13 @@ def test_every_contact_route_declares_a_permission(app):
     from diaspora.auth.permissions import access_of
 
     for rule in app.url_map.iter_rules():
-        if rule.endpoint.split(".")[0] in {"contacts", "trash", "organizations", "categories"}:
+        if rule.endpoint.split(".")[0] in {
+            "contacts",
+            "consents",
+            "trash",
+            "organizations",
+            "categories",
+        }:
             assert access_of(app.view_functions[rule.endpoint]) is not None, rule.endpoint
 
 

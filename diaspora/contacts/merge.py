@@ -18,7 +18,8 @@ from diaspora.contacts.data import WILLINGNESS_FLAGS
 from diaspora.contacts.errors import ContactGone, StaleVersion
 from diaspora.contacts.indexing import notify, refresh_derived
 from diaspora.contacts.languages import canonical_order
-from diaspora.contacts.services import flush_versioned, full_snapshot, snapshot
+from diaspora.contacts.services import flush_versioned
+from diaspora.contacts.snapshots import full_snapshot, snapshot
 from diaspora.errors import ValidationFailed
 from diaspora.extensions import db
 from diaspora.models import Contact, User, utcnow

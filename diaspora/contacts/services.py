@@ -17,14 +17,19 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from diaspora.audit import services as audit
 from diaspora.contacts import consent as consents
-from diaspora.contacts import validation
-from diaspora.contacts.data import WILLINGNESS_FLAGS, ConsentInput, ContactData
+from diaspora.contacts import record_validation
+from diaspora.contacts.data import ConsentInput, ContactData
 from diaspora.contacts.duplicates import find_duplicates, probe_from_values
 from diaspora.contacts.errors import AlreadySaved, ContactGone, DuplicatesFound, StaleVersion
 from diaspora.contacts.indexing import notify, refresh_derived
 from diaspora.contacts.languages import canonical_order
-from diaspora.contacts.organizations import find_or_create_organization, find_organization
-from diaspora.contacts.validation import ContactValues
+from diaspora.contacts.organizations import find_or_create_organization
+from diaspora.contacts.record_validation import ContactValues
+from diaspora.contacts.snapshots import (
+    created_changes,
+    snapshot,
+    values_snapshot,
+)
 from diaspora.errors import NotFound, ValidationFailed
 from diaspora.extensions import db
 from diaspora.models import (
@@ -43,12 +48,6 @@ from diaspora.models import (
 from diaspora.reference.services import FIELD_IN_USE_CHECKS
 from diaspora.text import tokens
 
-SCALAR_FIELDS = (
-    "full_name", "foreign_name", "former_names", "gender", "birth_year", "origin_commune",
-    "origin_district_old", "country", "city", "address", "website", "occupation", "title",
-    "employer", "preferred_language", *WILLINGNESS_FLAGS, "notes", "source", "source_note",
-    "verified_on", "status", "legal_basis", "legal_basis_note",
-)  # fmt: skip
 COLLECTION_FIELDS = ("emails", "phones", "languages", "categories", "expertise", "memberships")
 # Hidden from viewers, on the profile and in the change history.
 PERSONAL_FIELDS = frozenset({"emails", "phones", "address", "birth_year", "notes"})
@@ -78,87 +77,6 @@ def count_contacts_using_field(field_id: int) -> int:
 
 if count_contacts_using_field not in FIELD_IN_USE_CHECKS:
     FIELD_IN_USE_CHECKS.append(count_contacts_using_field)
-
-
-# --- snapshots: the comparable, JSON-safe state of a record ---
-
-
-def _json(value: Any) -> Any:
-    return value.isoformat() if hasattr(value, "isoformat") else value
-
-
-def snapshot(contact: Contact) -> dict[str, Any]:
-    """The editable state: scalars and child rows, in a stable order, JSON-safe."""
-    state = {key: _json(getattr(contact, key)) for key in SCALAR_FIELDS}
-    state["emails"] = contact.email_addresses
-    state["phones"] = contact.phone_numbers
-    state["languages"] = canonical_order(contact.language_codes)
-    state["categories"] = sorted(row.code for row in contact.categories)
-    state["expertise"] = sorted(
-        (
-            {"field": row.field.code, "level": row.level, "years": row.years}
-            for row in contact.expertise
-        ),
-        key=lambda item: item["field"],
-    )
-    state["memberships"] = sorted(
-        ({"organization": row.organization.name, "role": row.role} for row in contact.memberships),
-        key=lambda item: item["organization"].casefold(),
-    )
-    return state
-
-
-def full_snapshot(contact: Contact) -> dict[str, Any]:
-    """Everything about the record, kept in the audit trail when it is merged away."""
-    state = snapshot(contact)
-    state.update(
-        id=contact.id,
-        version=contact.version,
-        created_at=_json(contact.created_at),
-        entered_by_id=contact.entered_by_id,
-        verified_by_id=contact.verified_by_id,
-        consents=[
-            {
-                "purpose": row.purpose,
-                "method": row.method,
-                "evidence": row.evidence,
-                "notice_version": row.notice_version,
-                "given_on": _json(row.given_on),
-                "recorded_by_id": row.recorded_by_id,
-                "withdrawn_on": _json(row.withdrawn_on),
-            }
-            for row in contact.consents
-        ],
-    )
-    return state
-
-
-def _values_snapshot(values: ContactValues, country: str | None) -> dict[str, Any]:
-    """What ``snapshot`` would return once ``values`` were applied."""
-    state = {key: _json(values.scalars[key]) for key in SCALAR_FIELDS}
-    state["emails"] = list(values.emails)
-    state["phones"] = list(values.phones)
-    state["languages"] = list(values.languages)
-    state["categories"] = sorted(row.code for row in values.categories)
-    state["expertise"] = sorted(
-        (
-            {"field": row.code, "level": level, "years": years}
-            for row, level, years in values.expertise
-        ),
-        key=lambda item: item["field"],
-    )
-    memberships = []
-    for name, role in values.memberships:
-        existing = find_organization(name, country)
-        memberships.append({"organization": existing.name if existing else name, "role": role})
-    state["memberships"] = sorted(memberships, key=lambda item: item["organization"].casefold())
-    return state
-
-
-def _created(state: dict[str, Any]) -> dict[str, list]:
-    return {
-        key: [None, value] for key, value in state.items() if value not in ("", None, [], False)
-    }
 
 
 # --- applying values ---
@@ -287,7 +205,7 @@ def create_contact(
             errors.update(error.errors)
     store_consent = bool(consent and "store_process" in consent.purposes)
     try:
-        values = validation.validate_contact(data, store_consent=store_consent)
+        values = record_validation.validate_contact(data, store_consent=store_consent)
     except ValidationFailed as error:
         errors = {**error.errors, **errors}
     if errors:
@@ -300,7 +218,10 @@ def create_contact(
     _apply(contact, values, organizations, actor=actor)
     db.session.add(contact)
     db.session.flush()
-    details: dict[str, Any] = {"changes": _created(snapshot(contact)), "version": contact.version}
+    details: dict[str, Any] = {
+        "changes": created_changes(snapshot(contact)),
+        "version": contact.version,
+    }
     if acknowledged:
         details["not_duplicates"] = sorted(set(acknowledged))
     audit.record(
@@ -324,9 +245,9 @@ def update_contact(
     if contact.is_deleted:
         raise ContactGone(contact)
     store_consent = contact.active_consent("store_process") is not None
-    values = validation.validate_contact(data, current=contact, store_consent=store_consent)
+    values = record_validation.validate_contact(data, current=contact, store_consent=store_consent)
     before = snapshot(contact)
-    wanted = _values_snapshot(values, values.scalars["country"])
+    wanted = values_snapshot(values, values.scalars["country"])
     changes = audit.diff(before, wanted)
     if not changes:
         return {}

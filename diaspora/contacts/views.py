@@ -13,14 +13,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from diaspora.auth.permissions import Permission, can, requires
-from diaspora.contacts import consent as consent_services
 from diaspora.contacts import merge as merge_services
 from diaspora.contacts import services, trash
 from diaspora.contacts.duplicates import find_duplicates, probe_from_contact
 from diaspora.contacts.errors import AlreadySaved, DuplicatesFound, StaleVersion
 from diaspora.contacts.forms import (
     ConfirmForm,
-    ConsentForm,
     ContactForm,
     WithdrawConsentForm,
     merge_form_class,
@@ -303,52 +301,6 @@ def delete(contact_id: int):
         flash(_("%(name)s was moved to the trash.", name=contact.full_name), "success")
         return redirect(url_for(".index"))
     return render_template("contacts/delete.html", contact=contact, form=form)
-
-
-@bp.route("/<int:contact_id>/consents/new", methods=["GET", "POST"])
-@requires(Permission.EDIT_CONTACTS)
-def new_consent(contact_id: int):
-    contact = services.get_contact(contact_id)
-    form = ConsentForm()
-    if form.validate_on_submit():
-        try:
-            consent_services.record_consent(contact, form.to_input(), actor=_actor())
-        except DomainError as error:
-            db.session.rollback()
-            apply_errors(form, error)
-        else:
-            db.session.commit()
-            flash(_("Consent recorded."), "success")
-            return redirect(url_for(".profile", contact_id=contact.id, _anchor="consent"))
-    return render_template("contacts/consent_form.html", contact=contact, form=form)
-
-
-@bp.route("/<int:contact_id>/consents/<int:consent_id>/withdraw", methods=["POST"])
-@requires(Permission.EDIT_CONTACTS)
-def withdraw_consent(contact_id: int, consent_id: int):
-    contact = services.get_contact(contact_id)
-    record = consent_services.get_consent(contact, consent_id)
-    form = WithdrawConsentForm()
-    if form.validate_on_submit():
-        try:
-            consent_services.withdraw_consent(
-                record,
-                withdrawn_on=form.withdrawn_on.data,
-                note=form.withdrawal_note.data or "",
-                actor=_actor(),
-            )
-        except DomainError as error:
-            db.session.rollback()
-            messages = (
-                error.errors.values() if isinstance(error, ValidationFailed) else [[error.message]]
-            )
-            for group in messages:
-                for message in group:
-                    flash(str(message), "error")
-        else:
-            db.session.commit()
-            flash(_("Consent withdrawal recorded."), "success")
-    return redirect(url_for(".profile", contact_id=contact.id, _anchor="consent"))
 
 
 @bp.route("/merge", methods=["GET", "POST"])
