@@ -1,8 +1,8 @@
 """contacts
 
-Revision ID: a32321cd16de
+Revision ID: fd03c31fe433
 Revises: 0c6cf76f9b05
-Create Date: 2026-11-26 06:10:52.323486
+Create Date: 2026-11-26 06:20:40.384455
 
 """
 from alembic import op
@@ -11,7 +11,7 @@ import diaspora.models.base
 
 
 # revision identifiers, used by Alembic.
-revision = 'a32321cd16de'
+revision = 'fd03c31fe433'
 down_revision = '0c6cf76f9b05'
 branch_labels = None
 depends_on = None
