@@ -80,12 +80,19 @@ def _register_blueprints(app: Flask) -> None:
     from diaspora.api.token_views import bp as tokens_bp
     from diaspora.api.views import bp as api_bp
     from diaspora.auth.views import bp as auth_bp
+    from diaspora.contacts.consent_views import bp as consents_bp
+    from diaspora.contacts.organization_views import bp as organizations_bp
+    from diaspora.contacts.trash_views import bp as trash_bp
+    from diaspora.contacts.views import bp as contacts_bp
     from diaspora.core.views import bp as core_bp
     from diaspora.plan.views import bp as plan_bp
+    from diaspora.reference.category_views import bp as categories_bp
     from diaspora.reference.views import bp as reference_bp
     from diaspora.users.views import bp as users_bp
 
     for blueprint in (core_bp, auth_bp, users_bp, plan_bp, reference_bp, api_bp, tokens_bp):
+        app.register_blueprint(blueprint)
+    for blueprint in (contacts_bp, consents_bp, trash_bp, organizations_bp, categories_bp):
         app.register_blueprint(blueprint)
 
 

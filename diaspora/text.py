@@ -45,3 +45,39 @@ def tokens(text: str | None) -> list[str]:
 def sort_key(text: str | None) -> tuple[str, str]:
     """Order ignoring diacritics first, then by the exact text so the order is stable."""
     return (fold(text), nfc(text or ""))
+
+
+def word_key(text: str | None) -> str:
+    """Folded words joined by single spaces: the key that compares two names.
+
+    ``Nguyễn-Văn  Đức`` and ``nguyen van duc`` have the same key; punctuation between the
+    words does not count.
+    """
+    return " ".join(tokens(text))
+
+
+def word_prefix_text(*texts: str | None) -> str:
+    """Folded words of several texts as `` w1 w2 … ``, with a space at each end.
+
+    ``LIKE '% prefix%'`` on this text finds every word that starts with ``prefix``.
+    """
+    words = [word for text in texts for word in tokens(text)]
+    return f" {' '.join(words)} " if words else ""
+
+
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+
+def strip_controls(text: str) -> str:
+    """Remove control characters (NUL and friends) that no form field should carry."""
+    return _CONTROLS.sub("", text)
+
+
+def clean_lines(text: str | None) -> str:
+    """Multi-line text: NFC, ``\\n`` line ends, no trailing blanks, at most one empty line."""
+    if not text:
+        return ""
+    text = strip_controls(nfc(text).replace("\r\n", "\n").replace("\r", "\n").replace("\t", " "))
+    lines = [line.rstrip() for line in text.split("\n")]
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()

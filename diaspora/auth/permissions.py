@@ -27,11 +27,28 @@ class Permission(StrEnum):
     VIEW_REFERENCE = "reference.view"
     MANAGE_REFERENCE = "reference.manage"
     MANAGE_USERS = "users.manage"
+    VIEW_CONTACTS = "contacts.view"  # identity, country, expertise, organizations, categories
+    VIEW_PERSONAL = "contacts.view_personal"  # emails, phones, address, birth year, notes
+    EDIT_CONTACTS = "contacts.edit"  # create, edit, merge, record consent
+    TRASH_CONTACTS = "contacts.trash"  # move to the trash, see it, restore
+    PURGE_CONTACTS = "contacts.purge"  # remove from the trash for good
+    MANAGE_CATEGORIES = "categories.manage"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
-    Role.VIEWER: frozenset({Permission.SIGNED_IN, Permission.VIEW_REFERENCE}),
-    Role.OFFICER: frozenset({Permission.SIGNED_IN, Permission.VIEW_REFERENCE}),
+    Role.VIEWER: frozenset(
+        {Permission.SIGNED_IN, Permission.VIEW_REFERENCE, Permission.VIEW_CONTACTS}
+    ),
+    Role.OFFICER: frozenset(
+        {
+            Permission.SIGNED_IN,
+            Permission.VIEW_REFERENCE,
+            Permission.VIEW_CONTACTS,
+            Permission.VIEW_PERSONAL,
+            Permission.EDIT_CONTACTS,
+            Permission.TRASH_CONTACTS,
+        }
+    ),
     Role.ADMIN: frozenset(Permission),
 }
 

@@ -3,6 +3,27 @@
 from diaspora.models.api_token import ApiToken
 from diaspora.models.audit import AuditEvent
 from diaspora.models.base import Base, UTCDateTime, utcnow
+from diaspora.models.category import Category
+from diaspora.models.choices import (
+    ConsentMethod,
+    ConsentPurpose,
+    ContactStatus,
+    ExpertiseLevel,
+    Gender,
+    LegalBasis,
+    OrganizationKind,
+    Source,
+)
+from diaspora.models.contact import (
+    ConsentRecord,
+    Contact,
+    ContactEmail,
+    ContactExpertise,
+    ContactLanguage,
+    ContactPhone,
+    contact_categories,
+)
+from diaspora.models.organization import Membership, Organization
 from diaspora.models.reference import Agency, ExpertiseField, PlanTask, PlanTaskAgency
 from diaspora.models.user import Role, User
 
@@ -11,11 +32,29 @@ __all__ = [
     "ApiToken",
     "AuditEvent",
     "Base",
+    "Category",
+    "ConsentMethod",
+    "ConsentPurpose",
+    "ConsentRecord",
+    "Contact",
+    "ContactEmail",
+    "ContactExpertise",
+    "ContactLanguage",
+    "ContactPhone",
+    "ContactStatus",
     "ExpertiseField",
+    "ExpertiseLevel",
+    "Gender",
+    "LegalBasis",
+    "Membership",
+    "Organization",
+    "OrganizationKind",
     "PlanTask",
     "PlanTaskAgency",
     "Role",
+    "Source",
     "UTCDateTime",
     "User",
+    "contact_categories",
     "utcnow",
 ]

@@ -23,5 +23,21 @@ class FieldForm(FlaskForm):
     parent_id = SelectField(_l("Parent field"), coerce=int, validate_choice=False)
 
 
+class CategoryForm(FlaskForm):
+    code = StringField(
+        _l("Code"),
+        validators=[DataRequired(_l("Enter a code."))],
+        description=_l("A short identifier in English, e.g. entrepreneur."),
+    )
+    name_vi = StringField(
+        _l("Name in Vietnamese"),
+        validators=[DataRequired(_l("Enter the name in both languages."))],
+    )
+    name_en = StringField(
+        _l("Name in English"),
+        validators=[DataRequired(_l("Enter the name in both languages."))],
+    )
+
+
 # Moved to diaspora.forms; kept importable here for code written against the old place.
 from diaspora.forms import ConfirmForm  # noqa: E402, F401

@@ -17,6 +17,7 @@ from diaspora.audit import services as audit
 from diaspora.errors import Conflict, NotFound, ValidationFailed
 from diaspora.extensions import db
 from diaspora.models import Agency, ExpertiseField, PlanTask, PlanTaskAgency, User
+from diaspora.reference.categories import seed_categories
 from diaspora.text import clean
 
 FIELD_IN_USE_CHECKS: list = []  # callables(field_id) -> int, registered by features using fields
@@ -51,6 +52,7 @@ def seed_reference() -> SeedReport:
     agencies = _seed_agencies(report)
     _seed_plan_tasks(report, agencies)
     _seed_fields(report)
+    report.added["categories"], report.updated["categories"] = seed_categories()
     db.session.flush()
     return report
 

@@ -1,0 +1,1 @@
+"""The contact registry: overseas compatriots, their details, duplicates, merges and trash."""
