@@ -93,5 +93,7 @@ def seed_reference_command() -> None:
 
 
 def register_commands(app: Flask) -> None:
-    app.cli.add_command(users_cli)
-    app.cli.add_command(seed_cli)
+    from diaspora.search.commands import demo_cli, search_cli
+
+    for group in (users_cli, seed_cli, search_cli, demo_cli):
+        app.cli.add_command(group)
