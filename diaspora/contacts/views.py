@@ -48,6 +48,11 @@ def duplicate_reason_filter(code: str) -> str:
     return str(REASONS.get(code, code))
 
 
+@bp.app_template_filter("field_label")
+def field_label_filter(name: str) -> str:
+    return str(FIELD_LABELS.get(name, name))
+
+
 @bp.app_template_filter("organization_kind")
 def organization_kind_filter(code: str) -> str:
     return str(ORGANIZATION_KINDS.get(code, code))
