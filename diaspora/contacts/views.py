@@ -173,7 +173,10 @@ def new():
         except AlreadySaved as error:
             db.session.rollback()
             flash(str(error.message), "info")
-            return redirect(url_for(".profile", contact_id=error.contact.id))
+            earlier = services.find_by_entry_key(form.entry_key.data)
+            if earlier is None or earlier.is_deleted:
+                return redirect(url_for(".index"))
+            return redirect(url_for(".profile", contact_id=earlier.id))
         except DuplicatesFound as error:
             duplicates = _after_duplicates(error, form)
         except DomainError as error:
