@@ -53,6 +53,7 @@ class Config:
     # Rate limits and login throttling share one storage: memory:// here, redis:// in production.
     RATELIMIT_STORAGE_URI: str = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED: bool = True
+    API_RATE_LIMIT: str = os.environ.get("API_RATE_LIMIT", "300 per minute")
     LOGIN_FAILURES_PER_ACCOUNT: str = os.environ.get(
         "LOGIN_FAILURES_PER_ACCOUNT", "5 per 15 minutes"
     )
@@ -94,7 +95,7 @@ class DevelopmentConfig(Config):
 
 class TestingConfig(Config):
     TESTING = True
-    SECRET_KEY = "testing-secret-key-not-for-production-use-0123456789"  # noqa: S105
+    SECRET_KEY = "testing-secret-key-not-for-production-use-0123456789"  # noqa: S105 (tests only)
     WTF_CSRF_ENABLED = False
     RATELIMIT_STORAGE_URI = "memory://"
     SQLALCHEMY_DATABASE_URI = "sqlite://"

@@ -46,8 +46,8 @@ def create_app(config: str | None = None, overrides: dict[str, Any] | None = Non
 
 
 def _init_extensions(app: Flask) -> None:
+    from diaspora.auth.loaders import user_from_session, user_from_token
     from diaspora.auth.permissions import can, enforce
-    from diaspora.auth.services import load_session_user
     from diaspora.auth.throttle import LoginThrottle
     from diaspora.core.errors import register_error_handlers
     from diaspora.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -62,7 +62,8 @@ def _init_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.session_protection = "basic"
-    login_manager.user_loader(load_session_user)
+    login_manager.user_loader(user_from_session)
+    login_manager.request_loader(user_from_token)
     app.extensions["diaspora.login_throttle"] = LoginThrottle(
         app.config["RATELIMIT_STORAGE_URI"],
         app.config["LOGIN_FAILURES_PER_ACCOUNT"],
@@ -76,6 +77,8 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from diaspora.api.token_views import bp as tokens_bp
+    from diaspora.api.views import bp as api_bp
     from diaspora.auth.views import bp as auth_bp
     from diaspora.contacts.consent_views import bp as consents_bp
     from diaspora.contacts.organization_views import bp as organizations_bp
@@ -87,7 +90,7 @@ def _register_blueprints(app: Flask) -> None:
     from diaspora.reference.views import bp as reference_bp
     from diaspora.users.views import bp as users_bp
 
-    for blueprint in (core_bp, auth_bp, users_bp, plan_bp, reference_bp):
+    for blueprint in (core_bp, auth_bp, users_bp, plan_bp, reference_bp, api_bp, tokens_bp):
         app.register_blueprint(blueprint)
     for blueprint in (contacts_bp, consents_bp, trash_bp, organizations_bp, categories_bp):
         app.register_blueprint(blueprint)

@@ -8,6 +8,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from diaspora.api.tokens import issue_token
 from diaspora.auth import services as auth_services
 from diaspora.errors import DomainError, ValidationFailed
 from diaspora.extensions import db
@@ -58,6 +59,23 @@ def list_users() -> None:
         last = user.last_login_at.isoformat(timespec="minutes") if user.last_login_at else "-"
         state = "active" if user.active else "inactive"
         click.echo(f"{user.id}\t{user.email}\t{user.role}\t{state}\t{last}\t{user.name}")
+
+
+@users_cli.command("token")
+@click.argument("email")
+@click.option("--name", default="command line", show_default=True, help="What the token is for.")
+def create_token(email: str, name: str) -> None:
+    """Create an API token for an account and print it once."""
+    user = auth_services.find_by_email(email)
+    if user is None:
+        click.echo(f"Error: no account with email {email}", err=True)
+        sys.exit(1)
+    try:
+        issued = issue_token(user, name, actor=user)
+    except DomainError as error:
+        _fail(error)
+    db.session.commit()
+    click.echo(issued.secret)
 
 
 @seed_cli.command("reference")

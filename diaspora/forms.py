@@ -5,8 +5,16 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask_wtf import FlaskForm
+from wtforms import HiddenField
+from wtforms.fields.choices import SelectChoice
 
 from diaspora.errors import DomainError, ValidationFailed
+
+
+class ConfirmForm(FlaskForm):
+    """A POST button protected by the CSRF token, with an optional local page to return to."""
+
+    next = HiddenField()
 
 
 def apply_errors(form: FlaskForm, error: DomainError) -> None:
@@ -20,6 +28,11 @@ def apply_errors(form: FlaskForm, error: DomainError) -> None:
             if field is not None:
                 field.errors = target
         target.extend(str(message) for message in messages)
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms 3.3 select choices."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 def safe_next(target: str | None) -> str | None:

@@ -19,8 +19,10 @@ DATETIME_PATTERNS = {"vi": "dd/MM/yyyy HH:mm", "en": "d MMM yyyy, HH:mm"}
 def select_locale() -> str:
     """The user's preference, then the header switcher (kept in the session), then the browser."""
     languages = current_app.config["LANGUAGES"]
-    if not has_request_context():  # CLI commands and services called outside a request
+    if not has_request_context():  # CLI and background work: the configured default
         return current_app.config["BABEL_DEFAULT_LOCALE"]
+    if request.path.startswith("/api/"):  # API clients say what they want in Accept-Language
+        return request.accept_languages.best_match(languages) or "vi"
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     chosen = session.get("lang")

@@ -141,3 +141,69 @@ def test_security_headers(client):
 
 def test_health(client):
     assert client.get("/health").get_json() == {"status": "ok"}
+
+
+def test_403_page_in_english(client, login_as):
+    login_as("viewer", locale="en")
+    response = client.get("/admin/users/")
+    assert response.status_code == 403
+    assert "Access denied" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("error", "status", "text"),
+    [
+        ("Conflict", 409, "Xung đột dữ liệu"),
+        ("TooManyAttempts", 429, "Quá nhiều yêu cầu"),
+        ("NotFound", 404, "Không tìm thấy trang"),
+        ("PermissionDenied", 403, "Không có quyền truy cập"),
+    ],
+)
+def test_domain_errors_become_error_pages(app, error, status, text):
+    from diaspora import errors
+    from diaspora.auth.permissions import public
+
+    @public
+    def fail():
+        raise getattr(errors, error)("")
+
+    other = create_app(
+        "testing", {"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]}
+    )
+    other.add_url_rule("/fail", "fail", fail)
+    response = other.test_client().get("/fail")
+    assert response.status_code == status
+    assert text in response.get_data(as_text=True)
+
+
+def test_post_without_csrf_token_is_refused_with_a_clear_message(app, make_user):
+    user = make_user("officer")
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        response = app.test_client().post(
+            "/login", data={"email": user.email, "password": "irrelevant"}
+        )
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+    assert response.status_code == 400
+    assert "Mã bảo mật của biểu mẫu bị thiếu" in response.get_data(as_text=True)
+
+
+def test_login_throttle_works_on_redis():
+    import socket
+    import uuid
+
+    from diaspora.auth.throttle import LoginThrottle
+
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+    except OSError:
+        pytest.skip("Redis is not running on 127.0.0.1:6379")
+    throttle = LoginThrottle("redis://127.0.0.1:6379/15", "2 per minute", "100 per minute")
+    email = f"{uuid.uuid4().hex}@example.org"
+    assert throttle.retry_after(email, "10.0.0.1") == 0
+    throttle.failed(email, "10.0.0.1")
+    throttle.failed(email, "10.0.0.1")
+    assert throttle.retry_after(email, "10.0.0.2") > 0
+    throttle.succeeded(email)
+    assert throttle.retry_after(email, "10.0.0.2") == 0

@@ -6,6 +6,7 @@ from wtforms import BooleanField, EmailField, HiddenField, PasswordField, Select
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from diaspora.auth.passwords import MAX_LENGTH
+from diaspora.forms import choices
 
 
 class LoginForm(FlaskForm):
@@ -55,14 +56,16 @@ class UserForm(AccountFieldsMixin, FlaskForm):
     agency_id = SelectField(_l("Agency"), coerce=int, validate_choice=False)
     role = SelectField(
         _l("Role"),
-        choices=[
-            ("viewer", _l("Viewer (other departments)")),
-            ("officer", _l("Officer (Department of Foreign Affairs)")),
-            ("admin", _l("Administrator")),
-        ],
+        choices=choices(
+            [
+                ("viewer", _l("Viewer (other departments)")),
+                ("officer", _l("Officer (Department of Foreign Affairs)")),
+                ("admin", _l("Administrator")),
+            ]
+        ),
     )
     locale = SelectField(
-        _l("Interface language"), choices=[("vi", "Tiếng Việt"), ("en", "English")]
+        _l("Interface language"), choices=choices([("vi", "Tiếng Việt"), ("en", "English")])
     )
     active = BooleanField(_l("Active"), default=True)
 

@@ -56,6 +56,8 @@ def render_error(status: int, detail: str | None = None, errors: dict | None = N
         response = jsonify(body)
         response.status_code = status
         response.mimetype = "application/problem+json"
+        if status == 401:
+            response.headers["WWW-Authenticate"] = 'Bearer realm="diaspora"'
         return response
     return render_template("errors/error.html", status=status, title=title, detail=detail), status
 

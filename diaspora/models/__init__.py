@@ -1,5 +1,6 @@
 """Every model, re-exported so that Alembic and ``db.create_all`` see the whole schema."""
 
+from diaspora.models.api_token import ApiToken
 from diaspora.models.audit import AuditEvent
 from diaspora.models.base import Base, UTCDateTime, utcnow
 from diaspora.models.category import Category
@@ -28,6 +29,7 @@ from diaspora.models.user import Role, User
 
 __all__ = [
     "Agency",
+    "ApiToken",
     "AuditEvent",
     "Base",
     "Category",

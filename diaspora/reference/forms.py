@@ -23,10 +23,6 @@ class FieldForm(FlaskForm):
     parent_id = SelectField(_l("Parent field"), coerce=int, validate_choice=False)
 
 
-class ConfirmForm(FlaskForm):
-    """An empty form: a POST button protected by the CSRF token."""
-
-
 class CategoryForm(FlaskForm):
     code = StringField(
         _l("Code"),
@@ -41,3 +37,7 @@ class CategoryForm(FlaskForm):
         _l("Name in English"),
         validators=[DataRequired(_l("Enter the name in both languages."))],
     )
+
+
+# Moved to diaspora.forms; kept importable here for code written against the old place.
+from diaspora.forms import ConfirmForm  # noqa: E402, F401

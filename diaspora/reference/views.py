@@ -9,10 +9,10 @@ from flask_login import current_user
 from diaspora.auth.permissions import Permission, requires
 from diaspora.errors import DomainError
 from diaspora.extensions import db
-from diaspora.forms import apply_errors
+from diaspora.forms import ConfirmForm, apply_errors, choices
 from diaspora.i18n import current_language
 from diaspora.reference import services
-from diaspora.reference.forms import ConfirmForm, FieldForm
+from diaspora.reference.forms import FieldForm
 
 bp = Blueprint("reference", __name__, url_prefix="/fields")
 
@@ -29,12 +29,15 @@ def fields():
     )
 
 
-def _parent_choices() -> list[tuple[int, str]]:
+def _parent_choices() -> list:
     language = current_language()
-    return [(0, _("— none: a top-level field —"))] + [
-        (group.id, f"{group.code} {group.name(language)}")
-        for group in services.taxonomy(include_inactive=True)
-    ]
+    return choices(
+        [(0, _("— none: a top-level field —"))]
+        + [
+            (group.id, f"{group.code} {group.name(language)}")
+            for group in services.taxonomy(include_inactive=True)
+        ]
+    )
 
 
 def _data(form: FieldForm) -> services.FieldData:

@@ -11,7 +11,7 @@ from diaspora.auth.forms import NewUserForm, SetPasswordForm, UserForm
 from diaspora.auth.permissions import Permission, requires
 from diaspora.errors import DomainError, NotFound
 from diaspora.extensions import db
-from diaspora.forms import apply_errors
+from diaspora.forms import apply_errors, choices
 from diaspora.i18n import current_language
 from diaspora.models import User
 from diaspora.plan.services import list_agencies
@@ -19,9 +19,9 @@ from diaspora.plan.services import list_agencies
 bp = Blueprint("users", __name__, url_prefix="/admin/users")
 
 
-def _agency_choices() -> list[tuple[int, str]]:
+def _agency_choices() -> list:
     language = current_language()
-    return [(0, _("— none —"))] + [(a.id, a.name(language)) for a in list_agencies()]
+    return choices([(0, _("— none —"))] + [(a.id, a.name(language)) for a in list_agencies()])
 
 
 def _data(form: UserForm) -> services.UserData:

@@ -1,7 +1,7 @@
 """contacts
 
 Revision ID: fd03c31fe433
-Revises: 0c6cf76f9b05
+Revises: 82e4e68cb2dd
 Create Date: 2026-11-26 06:20:40.384455
 
 """
@@ -12,7 +12,7 @@ import diaspora.models.base
 
 # revision identifiers, used by Alembic.
 revision = 'fd03c31fe433'
-down_revision = '0c6cf76f9b05'
+down_revision = '82e4e68cb2dd'
 branch_labels = None
 depends_on = None
 

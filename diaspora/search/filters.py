@@ -1,0 +1,94 @@
+"""The structured filters of a search as SQL conditions on ``contacts``, identical on every backend.
+
+Free text is matched by the backend's index (``diaspora/search/backends``); everything else is
+plain SQL on indexed columns and link tables, so both databases filter the same way.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import and_, exists, or_, select
+from sqlalchemy.sql import ColumnElement
+
+from diaspora.models import (
+    Category,
+    Contact,
+    ContactExpertise,
+    ContactLanguage,
+    ExpertiseField,
+    Membership,
+)
+from diaspora.models.contact import contact_categories
+from diaspora.search.query import WILLINGNESS, SearchQuery
+from diaspora.text import tokens
+
+# Hooks for features that add filters (engagements add "not engaged for N years" and "engaged in
+# year Y"): callables (query) -> list of conditions on Contact.
+EXTRA_FILTERS: list = []
+
+
+def live() -> ColumnElement[bool]:
+    """Never deleted (trash) nor merged into another record."""
+    return and_(Contact.deleted_at.is_(None), Contact.merged_into_id.is_(None))
+
+
+def _field_condition(codes: tuple[str, ...]) -> ColumnElement[bool]:
+    parent = ExpertiseField.__table__.alias("parent_field")
+    matching = (
+        select(ContactExpertise.contact_id)
+        .join(ExpertiseField, ExpertiseField.id == ContactExpertise.field_id)
+        .outerjoin(parent, parent.c.id == ExpertiseField.parent_id)
+        .where(or_(ExpertiseField.code.in_(codes), parent.c.code.in_(codes)))
+    )
+    return Contact.id.in_(matching)
+
+
+def conditions(query: SearchQuery) -> list[ColumnElement[bool]]:
+    result: list[ColumnElement[bool]] = [live()]
+    if query.countries:
+        result.append(Contact.country.in_([code.upper() for code in query.countries]))
+    if query.fields:
+        result.append(_field_condition(query.fields))
+    if query.categories:
+        result.append(
+            exists()
+            .where(contact_categories.c.contact_id == Contact.id)
+            .where(contact_categories.c.category_id == Category.id)
+            .where(Category.code.in_(query.categories))
+        )
+    if query.languages:
+        result.append(
+            exists().where(
+                ContactLanguage.contact_id == Contact.id,
+                ContactLanguage.code.in_([code.lower() for code in query.languages]),
+            )
+        )
+    for flag in query.willing:
+        if flag in WILLINGNESS:
+            result.append(getattr(Contact, f"willing_{flag}").is_(True))
+    if query.organizations:
+        result.append(
+            exists().where(
+                Membership.contact_id == Contact.id,
+                Membership.organization_id.in_(query.organizations),
+            )
+        )
+    if query.city.strip():
+        result.append(Contact.city_folded == " ".join(tokens(query.city)))
+    if query.origin.strip():
+        for word in tokens(query.origin)[:6]:
+            pattern = f"%{word}%"
+            result.append(
+                or_(
+                    Contact.origin_commune.ilike(pattern),
+                    Contact.origin_district_old.ilike(pattern),
+                )
+            )
+    if query.statuses:
+        result.append(Contact.status.in_(query.statuses))
+    if query.legal_basis_present is True:
+        result.append(Contact.legal_basis.is_not(None))
+    elif query.legal_basis_present is False:
+        result.append(Contact.legal_basis.is_(None))
+    for extra in EXTRA_FILTERS:
+        result.extend(extra(query))
+    return result

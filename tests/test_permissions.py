@@ -1,0 +1,103 @@
+"""Every route declares who may use it: anonymous users go to sign in, wrong roles get 403."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from diaspora.auth.permissions import (
+    BUILTIN_PUBLIC_ENDPOINTS,
+    PUBLIC,
+    ROLE_PERMISSIONS,
+    Permission,
+    access_of,
+)
+
+# The explicit allowlist: adding a public route means adding it here, on purpose.
+PUBLIC_ENDPOINTS = {
+    "static",
+    "auth.login",
+    "auth.setup",
+    "core.set_language",
+    "core.health",
+    "core.about",
+    "api.openapi",
+}
+
+
+def _sample_url(rule) -> str:
+    url = rule.rule
+    for argument in rule.arguments:
+        converter = rule._converters[argument].__class__.__name__
+        url = re.sub(rf"<[^>]*{argument}>", "1" if "Integer" in converter else "x", url)
+    return url
+
+
+def routes(app):
+    return [rule for rule in app.url_map.iter_rules()]
+
+
+def test_every_route_declares_its_access(app):
+    undeclared = []
+    public = set()
+    for rule in routes(app):
+        if rule.endpoint in BUILTIN_PUBLIC_ENDPOINTS:
+            public.add(rule.endpoint)
+            continue
+        access = access_of(app.view_functions[rule.endpoint])
+        if access is None:
+            undeclared.append(rule.endpoint)
+        elif access == PUBLIC:
+            public.add(rule.endpoint)
+        else:
+            assert access, rule.endpoint
+            assert all(isinstance(p, Permission) for p in access), rule.endpoint
+    assert undeclared == [], f"routes without a permission: {undeclared}"
+    assert public == PUBLIC_ENDPOINTS
+
+
+def test_a_route_without_permission_is_refused(app):
+    from diaspora import create_app
+
+    other = create_app(
+        "testing", {"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]}
+    )
+    other.add_url_rule("/forgotten", "forgotten", lambda: "secret")
+    assert other.test_client().get("/forgotten").status_code == 403
+
+
+def test_anonymous_requests_go_to_login(app, client, make_user):
+    make_user("admin")
+    for rule in routes(app):
+        access = access_of(app.view_functions[rule.endpoint])
+        if rule.endpoint in BUILTIN_PUBLIC_ENDPOINTS or access == PUBLIC:
+            continue
+        method = "GET" if "GET" in rule.methods else "POST"
+        response = client.open(_sample_url(rule), method=method)
+        if rule.rule.startswith("/api/"):
+            assert response.status_code == 401, rule.rule
+        else:
+            assert response.status_code == 302, rule.rule
+            assert "/login" in response.headers["Location"], rule.rule
+
+
+@pytest.mark.parametrize("role", ["viewer", "officer", "admin"])
+def test_wrong_role_gets_403(app, client, login_as, role):
+    login_as(role)
+    granted = ROLE_PERMISSIONS[role]
+    for rule in routes(app):
+        access = access_of(app.view_functions[rule.endpoint])
+        if rule.endpoint in BUILTIN_PUBLIC_ENDPOINTS or access == PUBLIC:
+            continue
+        if access <= granted:
+            continue
+        method = "GET" if "GET" in rule.methods else "POST"
+        response = client.open(_sample_url(rule), method=method)
+        assert response.status_code == 403, (role, rule.rule)
+
+
+def test_admin_holds_every_permission():
+    assert ROLE_PERMISSIONS["admin"] == frozenset(Permission)
+    assert Permission.MANAGE_USERS not in ROLE_PERMISSIONS["officer"]
+    assert Permission.MANAGE_USERS not in ROLE_PERMISSIONS["viewer"]
