@@ -6,13 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-WILLINGNESS_FLAGS = (
-    "willing_advise",
-    "willing_invest",
-    "willing_host_delegation",
-    "willing_promote_products",
-    "willing_teach",
-)
+from diaspora.models.contact import WILLINGNESS_COLUMNS
+
+WILLINGNESS_FLAGS = WILLINGNESS_COLUMNS
 
 
 @dataclass

@@ -43,6 +43,13 @@ if TYPE_CHECKING:
     from diaspora.models.organization import Membership
 
 MIN_BIRTH_YEAR = 1900
+WILLINGNESS_COLUMNS = (
+    "willing_advise",
+    "willing_invest",
+    "willing_host_delegation",
+    "willing_promote_products",
+    "willing_teach",
+)
 
 contact_categories = Table(
     "contact_categories",
@@ -184,6 +191,11 @@ class Contact(Base):
     @property
     def language_codes(self) -> list[str]:
         return [row.code for row in self.languages]
+
+    @property
+    def willing_flags(self) -> list[str]:
+        """Names of the willingness flags that are set, e.g. ``willing_invest``."""
+        return [flag for flag in WILLINGNESS_COLUMNS if getattr(self, flag)]
 
     @property
     def other_names(self) -> list[str]:
