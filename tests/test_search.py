@@ -115,7 +115,10 @@ def test_facets_count_the_result_set(people):
     assert countries == {"DE": 2, "JP": 1}
     assert next(v for v in result.facets["country"] if v.code == "JP").name == "Japan"
     fields = {value.code: value.count for value in result.facets["field"]}
-    assert fields["2"] == 1 and fields["S"] == 1 and fields["3"] == 1 and fields["1.2"] == 1
+    assert fields == {"1": 1, "2": 1, "3": 1, "S": 1}  # subfields only under a chosen field
+    chosen = search(SearchQuery(text="nguyen", fields=("1", "2")), actor=officer)
+    fields = {value.code: value.count for value in chosen.facets["field"]}
+    assert fields == {"1": 1, "1.2": 1, "2": 1, "2.3": 1, "S": 1}
     languages = {value.code: value.count for value in result.facets["language"]}
     assert languages == {"vi": 3, "de": 2, "ja": 1}
 
