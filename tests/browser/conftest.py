@@ -42,10 +42,9 @@ class LiveServer:
 
     def create_user(self, role: str, *, locale: str = "vi") -> str:
         """An account on the served app; returns its email (password: tests.conftest.PASSWORD)."""
-        from tests.conftest import create_user
-
         from diaspora.extensions import db
         from diaspora.models import User
+        from tests.conftest import create_user
 
         user_id = create_user(self.app, role, locale=locale)
         with self.app.app_context():
