@@ -88,11 +88,19 @@ def _register_blueprints(app: Flask) -> None:
     from diaspora.plan.views import bp as plan_bp
     from diaspora.reference.category_views import bp as categories_bp
     from diaspora.reference.views import bp as reference_bp
+    from diaspora.transfer.views import bp as transfer_bp
     from diaspora.users.views import bp as users_bp
 
     for blueprint in (core_bp, auth_bp, users_bp, plan_bp, reference_bp, api_bp, tokens_bp):
         app.register_blueprint(blueprint)
-    for blueprint in (contacts_bp, consents_bp, trash_bp, organizations_bp, categories_bp):
+    for blueprint in (
+        contacts_bp,
+        consents_bp,
+        trash_bp,
+        organizations_bp,
+        categories_bp,
+        transfer_bp,
+    ):
         app.register_blueprint(blueprint)
 
 
