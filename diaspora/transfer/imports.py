@@ -702,7 +702,7 @@ def failed_rows_csv(batch: ImportBatch, error_header: str):
         select(ImportRow)
         .where(ImportRow.batch_id == batch.id, ImportRow.status == "error")
         .order_by(ImportRow.position)
-    )
+    ).all()
 
     def lines():
         for row in rows:
