@@ -367,8 +367,12 @@ def test_formula_cells_in_xlsx_are_refused(app, client, login_as):
 
 # --- encodings ---
 
-NAMES = [["Họ và tên", "Quốc gia"], ["Nguyễn Văn Đức", "Nhật Bản"], ["Trần Thị Hồng Nhung", "Hàn Quốc"],
-         ["Phạm Thị Thu Hường", "Đức"]]  # fmt: skip
+NAMES = [
+    ["Họ và tên", "Quốc gia"],
+    ["Nguyễn Văn Đức", "Nhật Bản"],
+    ["Trần Thị Hồng Nhung", "Hàn Quốc"],
+    ["Phạm Thị Thu Hường", "Đức"],
+]
 
 
 @pytest.mark.parametrize(
