@@ -49,6 +49,7 @@ from diaspora.transfer.mapping import (
     row_to_data,
     signature,
 )
+from diaspora.transfer.prefilter import DuplicateScreen
 from diaspora.transfer.reading import Limits, Table, read_table
 from diaspora.transfer.safety import looks_like_formula
 from diaspora.transfer.writers import csv_rows
@@ -245,11 +246,15 @@ def _message_columns(error: ValidationFailed, columns: dict[str, list[int]]) -> 
 def _identity_keys(values) -> list[str]:
     s = values.scalars
     keys = [f"e:{email}" for email in values.emails] + [f"p:{phone}" for phone in values.phones]
-    keys.append(f"n:{s['country']}:{word_key(s['full_name'])}:{s['birth_year'] or ''}")
+    keys.append(
+        f"n:{s['country']}:{word_key(s['full_name'])}:{word_key(s['city'])}:{s['birth_year'] or ''}"
+    )
     return keys
 
 
-def _analyse_row(row: ImportRow, batch: ImportBatch, reference: Reference, seen: dict) -> None:
+def _analyse_row(
+    row: ImportRow, batch: ImportBatch, reference: Reference, seen: dict, screen: DuplicateScreen
+) -> None:
     result = row_to_data(row.cells, batch.targets, reference, source_note=source_note(batch))
     errors: dict[str, list] = {
         str(index): [str(message) for message in messages]
@@ -298,7 +303,8 @@ def _analyse_row(row: ImportRow, batch: ImportBatch, reference: Reference, seen:
         row.errors = errors
         return
     row.errors = {}
-    matches = find_duplicates(probe_from_values(values))
+    probe = probe_from_values(values)
+    matches = find_duplicates(probe) if screen.may_match(probe) else []
     if matches:
         row.status = "match"
         row.match_id = matches[0].contact.id
@@ -315,6 +321,7 @@ def analyse(batch: ImportBatch, *, seconds: float | None = None) -> bool:
         return True
     started = time.monotonic()
     reference = load_reference()
+    screen = DuplicateScreen()
     seen: dict[str, int] = {}
     for line, keys in db.session.execute(
         select(ImportRow.line, ImportRow.keys).where(
@@ -333,7 +340,7 @@ def analyse(batch: ImportBatch, *, seconds: float | None = None) -> bool:
         if not rows:
             break
         for row in rows:
-            _analyse_row(row, batch, reference, seen)
+            _analyse_row(row, batch, reference, seen, screen)
         db.session.flush()
         batch.analysed_count = (batch.analysed_count or 0) + len(rows)
         if seconds is not None and time.monotonic() - started > seconds:

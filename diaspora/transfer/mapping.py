@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from flask_babel import lazy_gettext as _l
 
@@ -19,7 +20,10 @@ from diaspora.contacts.labels import FIELD_LABELS
 from diaspora.contacts.languages import LANGUAGE_CODES, language_name
 from diaspora.countries import _names as country_names
 from diaspora.countries import codes as country_codes
-from diaspora.text import word_key
+from diaspora.text import word_key as _word_key
+
+# Cell values repeat (countries, yes/no, fields): their folded keys are computed once.
+word_key = lru_cache(maxsize=65536)(_word_key)
 
 # Target -> label, in the order the mapping page lists them.
 TARGETS = {
@@ -194,6 +198,7 @@ def _country_index() -> dict[str, str]:
 _COUNTRIES: dict[str, str] = {}
 
 
+@lru_cache(maxsize=4096)
 def recognise_country(value: str) -> str | None:
     """``Nhật Bản``, ``Nhật``, ``Japan``, ``JP`` → ``JP``; None when nobody knows it."""
     if not _COUNTRIES:
