@@ -76,6 +76,7 @@ class Config:
     IMPORT_MAX_ROWS: int = _env_int("IMPORT_MAX_ROWS", 100_000)
     IMPORT_MAX_COLUMNS: int = _env_int("IMPORT_MAX_COLUMNS", 200)
     IMPORT_SECONDS_PER_REQUEST: float = float(_env_int("IMPORT_SECONDS_PER_REQUEST", 8))
+    IMPORT_WEB_COMMIT_MAX_ROWS: int = _env_int("IMPORT_WEB_COMMIT_MAX_ROWS", 3000)
     EXPORT_PDF_MAX_ROWS: int = _env_int("EXPORT_PDF_MAX_ROWS", 2000)
     WTF_CSRF_TIME_LIMIT: int | None = None  # token bound to the session, not to a clock
     DEBUG: bool = False

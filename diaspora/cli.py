@@ -240,6 +240,32 @@ def import_contacts(file, mapping_name, sheet, dry_run, skip_errors, again, on_m
     )
 
 
+@contacts_cli.command("commit-import")
+@click.argument("batch_id", type=int)
+@click.option("--skip-errors", is_flag=True, help="Leave out the rows in error.")
+@click.option("--again", is_flag=True, help="Import a file that was already imported.")
+@click.option("--user", "user_email", default=None, help="Account to act as (default: an admin).")
+def commit_import(batch_id, skip_errors, again, user_email):
+    """Commit an import analysed on the web pages, with the choices made there."""
+    from diaspora.transfer import imports
+
+    actor = _acting_user(user_email)
+    try:
+        batch = imports.get_batch(batch_id)
+        imports.analyse(batch)
+        result = imports.commit_batch(
+            batch, actor=actor, skip_errors=skip_errors, confirm_again=again
+        )
+    except DomainError as error:
+        _fail(error)
+    db.session.commit()
+    click.echo(
+        f"Import no. {batch_id}: {result['created']} created, {result['updated']} updated, "
+        f"{result['unchanged']} unchanged, {result['skipped']} skipped, "
+        f"{result['left_out']} left out."
+    )
+
+
 def register_commands(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(contacts_cli)

@@ -426,3 +426,22 @@ def test_cli_import_dry_run_then_errors_then_commit(app, runner, make_user, tmp_
 def test_viewers_cannot_import(client, login_as):
     login_as("viewer")
     assert client.get("/imports/new").status_code == 403
+
+
+def test_large_imports_are_committed_from_the_command_line(app, client, runner, login_as):
+    user = login_as("officer", locale="en")
+    bid = import_file(client, csv_bytes([HEADER, *ROWS]))
+    old = app.config["IMPORT_WEB_COMMIT_MAX_ROWS"]
+    app.config["IMPORT_WEB_COMMIT_MAX_ROWS"] = 3
+    try:
+        assert f"contacts commit-import {bid}" in analysed(client, bid)
+        before = state(app)
+        response = client.post(f"/imports/{bid}/commit", data={}, follow_redirects=True)
+        assert "command line" in messages(response)
+        assert state(app) == before
+    finally:
+        app.config["IMPORT_WEB_COMMIT_MAX_ROWS"] = old
+    result = runner.invoke(args=["contacts", "commit-import", str(bid), "--user", user.email])
+    assert result.exit_code == 0, result.output
+    assert "4 created" in result.output
+    assert batch(app, bid).status == "committed"

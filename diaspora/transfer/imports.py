@@ -525,10 +525,36 @@ def _create(row: ImportRow, values, known: list[int], created: set[int], *, acto
         raise _stale(row) from None
 
 
+def rows_to_write(batch: ImportBatch) -> int:
+    counts = batch.counts or {}
+    return int(counts.get("new", 0)) + int(counts.get("match", 0))
+
+
 def commit_batch(
-    batch: ImportBatch, *, actor: User, skip_errors: bool = False, confirm_again: bool = False
+    batch: ImportBatch,
+    *,
+    actor: User,
+    skip_errors: bool = False,
+    confirm_again: bool = False,
+    max_rows: int | None = None,
 ) -> dict[str, int]:
-    """Apply every row in this one transaction; any failure raises and nothing is kept."""
+    """Apply every row in this one transaction; any failure raises and nothing is kept.
+
+    ``max_rows``: the web pages commit at most that many rows in one request; larger batches
+    are committed with ``flask contacts commit-import``.
+    """
+    if max_rows is not None and rows_to_write(batch) > max_rows:
+        raise ValidationFailed.single(
+            "commit",
+            _l(
+                "This import would write %(n)d records; imports of more than %(max)d records "
+                "are committed from the command line, with all rows or none as here: "
+                "flask --app diaspora contacts commit-import %(id)d",
+                n=rows_to_write(batch),
+                max=max_rows,
+                id=batch.id,
+            ),
+        )
     if batch.status != "preview":
         raise Conflict(_l("Only an analysed import that has not been committed can be committed."))
     counts = count_rows(batch)

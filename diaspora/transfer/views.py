@@ -281,6 +281,7 @@ def preview(batch_id: int):
         commit_form=CommitForm(),
         earlier=imports.previous_imports(batch),
         targets=TARGETS,
+        too_large=imports.rows_to_write(batch) > current_app.config["IMPORT_WEB_COMMIT_MAX_ROWS"],
     )
 
 
@@ -315,6 +316,7 @@ def commit(batch_id: int):
                 actor=_actor(),
                 skip_errors=form.skip_errors.data,
                 confirm_again=form.confirm_again.data,
+                max_rows=current_app.config["IMPORT_WEB_COMMIT_MAX_ROWS"],
             )
         except DomainError as error:
             db.session.rollback()
