@@ -289,3 +289,25 @@ def test_libreoffice_reads_the_xlsx_like_the_csv(app, client, login_as, tmp_path
     assert len(converted) == len(expected)
     for got_row, want_row in zip(converted, expected, strict=True):
         assert [neutralise(cell) for cell in got_row] == want_row
+
+
+@pytest.mark.parametrize(
+    ("text", "formula"),
+    [
+        ("=1+1", True),
+        ("  =A1", True),
+        ("@SUM(1+1)*cmd|' /C calc'!A0", True),
+        ("-2+3+cmd|' /C calc'!A0", True),
+        ('+HYPERLINK("http://x")', True),
+        ("+84 912 345 678", False),
+        ("+1 (408) 555-1234", False),
+        ("- Chủ tịch hội", False),
+        ("-", False),
+        ("@nhung_nguyen", False),
+        ("Nguyễn Văn An", False),
+    ],
+)
+def test_import_formula_detection(text, formula):
+    from diaspora.transfer.safety import looks_like_formula
+
+    assert looks_like_formula(text) is formula

@@ -14,7 +14,7 @@ TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 PREFIX = "'"
 # Characters that make a value starting with + - or @ a formula rather than a signed number,
 # a phone number or a handle.
-_FORMULA_BODY = re.compile(r"[=(!|&<>\"\\]|[A-Za-z]+\d*\s*\(")
+_FORMULA_BODY = re.compile(r"[=!|&<>\"\\]|[A-Za-z_][A-Za-z0-9_.]*\s*\(")
 
 
 def neutralise(text: str) -> str:
