@@ -342,6 +342,8 @@ def analyse(batch: ImportBatch, *, seconds: float | None = None) -> bool:
         for row in rows:
             _analyse_row(row, batch, reference, seen, screen)
         db.session.flush()
+        for row in rows:
+            db.session.expunge(row)
         batch.analysed_count = (batch.analysed_count or 0) + len(rows)
         if seconds is not None and time.monotonic() - started > seconds:
             return False
@@ -525,6 +527,27 @@ def _create(row: ImportRow, values, known: list[int], created: set[int], *, acto
         raise _stale(row) from None
 
 
+def each_row(batch: ImportBatch, *, size: int = 500):
+    """The batch's rows in order, ``size`` at a time. After each chunk the session is flushed
+    and lets go of the rows and contacts it holds, so memory stays flat for any file."""
+    last = -1
+    while True:
+        rows = db.session.scalars(
+            select(ImportRow)
+            .where(ImportRow.batch_id == batch.id, ImportRow.position > last)
+            .order_by(ImportRow.position)
+            .limit(size)
+        ).all()
+        if not rows:
+            return
+        yield from rows
+        last = rows[-1].position
+        db.session.flush()
+        for instance in list(db.session.identity_map.values()):
+            if isinstance(instance, (ImportRow, Contact)) and instance in db.session:
+                db.session.expunge(instance)
+
+
 def rows_to_write(batch: ImportBatch) -> int:
     counts = batch.counts or {}
     return int(counts.get("new", 0)) + int(counts.get("match", 0))
@@ -582,10 +605,7 @@ def commit_batch(
     mapped = {target for target in batch.targets if target}
     result = {"created": 0, "updated": 0, "unchanged": 0, "skipped": 0, "left_out": 0}
     created: set[int] = set()
-    rows = db.session.scalars(
-        select(ImportRow).where(ImportRow.batch_id == batch.id).order_by(ImportRow.position)
-    )
-    for row in rows:
+    for row in each_row(batch):
         if row.status == "error":
             result["left_out"] += 1
             continue
