@@ -445,3 +445,31 @@ def test_large_imports_are_committed_from_the_command_line(app, client, runner, 
     assert result.exit_code == 0, result.output
     assert "4 created" in result.output
     assert batch(app, bid).status == "committed"
+
+
+def test_headers_are_recognised_in_both_languages():
+    from diaspora.transfer.mapping import propose
+
+    headers = ["STT", "Họ tên", "Nước", "SĐT", "E-mail", "Chuyên môn", "Nghề nghiệp",
+               "Đơn vị công tác", "Full name", "Country", "Phone", "Lĩnh vực"]  # fmt: skip
+    assert propose(headers) == [
+        "", "full_name", "country", "phone", "email", "expertise", "occupation", "employer",
+        "", "", "phone", "expertise",
+    ]  # fmt: skip
+    assert propose(["Full name", "Country of residence", "Mobile phone"]) == [
+        "full_name",
+        "country",
+        "phone",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [("Nhật Bản", "JP"), ("Nhật", "JP"), ("Japan", "JP"), ("JP", "JP"), ("jp", "JP"),
+     ("Hoa Kỳ", "US"), ("Mỹ", "US"), ("CHLB Đức", None), ("Đức", "DE"), ("Germany", "DE"),
+     ("Atlantis", None), ("Cộng hòa Séc", "CZ")],
+)  # fmt: skip
+def test_countries_are_recognised(text, code):
+    from diaspora.transfer.mapping import recognise_country
+
+    assert recognise_country(text) == code
