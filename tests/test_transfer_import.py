@@ -473,3 +473,22 @@ def test_countries_are_recognised(text, code):
     from diaspora.transfer.mapping import recognise_country
 
     assert recognise_country(text) == code
+
+
+def test_large_files_are_analysed_a_slice_per_request(app, client, login_as):
+    login_as("officer", locale="en")
+    rows = [[f"Nguyễn Văn Số {number}", "JP", "Tokyo", "", "", "", ""] for number in range(650)]
+    bid = batch_id(upload(client, csv_bytes([HEADER, *rows])))
+    confirm_mapping(client, bid)
+    old = app.config["IMPORT_SECONDS_PER_REQUEST"]
+    app.config["IMPORT_SECONDS_PER_REQUEST"] = 0
+    try:
+        first = analysed(client, bid)
+        assert "500 of 650 rows checked" in first and 'id="continue-analysis"' in first
+        second = analysed(client, bid)
+    finally:
+        app.config["IMPORT_SECONDS_PER_REQUEST"] = old
+    assert 'id="import-counts"' in second
+    assert batch(app, bid).counts == {"new": 650, "match": 0, "error": 0}
+    listing = messages(client.get("/imports/"))
+    assert "list.csv" in listing and "Ready to import" in listing

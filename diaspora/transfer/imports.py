@@ -56,6 +56,7 @@ from diaspora.transfer.writers import csv_rows
 
 ACTIONS = ("fill", "overwrite", "skip", "create")
 INSERT_CHUNK = 2000
+ANALYSIS_CHUNK = 500
 ROW_LEVEL = ""  # key of messages about the whole row
 
 
@@ -335,7 +336,7 @@ def analyse(batch: ImportBatch, *, seconds: float | None = None) -> bool:
             select(ImportRow)
             .where(ImportRow.batch_id == batch.id, ImportRow.status.is_(None))
             .order_by(ImportRow.position)
-            .limit(500)
+            .limit(ANALYSIS_CHUNK)
         ).all()
         if not rows:
             break
@@ -345,7 +346,8 @@ def analyse(batch: ImportBatch, *, seconds: float | None = None) -> bool:
         for row in rows:
             db.session.expunge(row)
         batch.analysed_count = (batch.analysed_count or 0) + len(rows)
-        if seconds is not None and time.monotonic() - started > seconds:
+        more = len(rows) == ANALYSIS_CHUNK
+        if more and seconds is not None and time.monotonic() - started > seconds:
             return False
     batch.counts = count_rows(batch)
     batch.analysed_count = batch.row_count
