@@ -131,10 +131,10 @@ def export_contacts(fmt, output, purpose, text, country, field, lang, columns, u
     from diaspora.transfer.records import load_records
 
     actor = _acting_user(user_email)
-    query = query_from_args({"q": text, "country": ",".join(country), "field": ",".join(field)})
     chosen = [key.strip() for key in columns.split(",") if key.strip()] or list(DEFAULT_COLUMNS)
-    request = exports.ExportRequest(fmt, chosen, lang, purpose, query, source="cli")
     try:
+        query = query_from_args({"q": text, "country": ",".join(country), "field": ",".join(field)})
+        request = exports.ExportRequest(fmt, chosen, lang, purpose, query, source="cli")
         plan = exports.plan_export(request, actor=actor, personal=True)
     except DomainError as error:
         _fail(error)
@@ -267,6 +267,7 @@ def commit_import(batch_id, skip_errors, again, user_email):
 
 
 def register_commands(app: Flask) -> None:
-    app.cli.add_command(users_cli)
-    app.cli.add_command(contacts_cli)
-    app.cli.add_command(seed_cli)
+    from diaspora.search.commands import demo_cli, search_cli
+
+    for group in (users_cli, seed_cli, search_cli, demo_cli, contacts_cli):
+        app.cli.add_command(group)

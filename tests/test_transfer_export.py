@@ -21,7 +21,6 @@ from diaspora.contacts.data import ConsentInput
 from diaspora.contacts.services import create_contact
 from diaspora.extensions import db as _db
 from diaspora.models import AuditEvent, ConsentRecord
-from diaspora.search.params import query_from_args
 from diaspora.transfer import writers
 from diaspora.transfer.records import load_records
 from diaspora.transfer.safety import TRIGGERS, neutralise, restore
@@ -112,8 +111,8 @@ def test_csv_export_is_safe_and_readable(app, client, login_as):
     assert disposition.startswith("attachment;") and "filename*=UTF-8''" in disposition
     rows = csv_cells(response)
     names = [row[0] for row in rows[1:]]
-    assert names == ["Nguyễn Thị Hồng Nhung", "Trần Văn Đức"]  # pending and withdrawn left out
-    nhung = rows[1]
+    assert sorted(names) == ["Nguyễn Thị Hồng Nhung", "Trần Văn Đức"]  # 2 left out
+    nhung = rows[1 + names.index("Nguyễn Thị Hồng Nhung")]
     assert nhung[1] == "Đức" and nhung[2] == "Berlin"
     assert nhung[3] == "'+49 30 1234567"  # neutralised, still the number
     assert nhung[5].startswith("'=HYPERLINK")
@@ -179,8 +178,9 @@ def test_xlsx_has_no_formula_and_keeps_phones_as_text(app, client, login_as):
     workbook = load_workbook(io.BytesIO(body))
     rows = list(workbook.active.iter_rows(values_only=True))
     assert rows[0][0] == "Full name (family name first)"
-    assert rows[1][3] == "+49 30 1234567"
-    assert rows[1][5] == '=HYPERLINK("http://x")'  # stored as a string, never evaluated
+    nhung = next(row for row in rows if row[0] == "Nguyễn Thị Hồng Nhung")
+    assert nhung[3] == "+49 30 1234567"
+    assert nhung[5] == '=HYPERLINK("http://x")'  # stored as a string, never evaluated
 
 
 def test_vcard_keeps_diacritics_and_folds_lines(app, client, login_as):
@@ -215,18 +215,6 @@ def test_pdf_list_is_landscape_with_page_numbers(app, client, login_as):
     text = page.extract_text()
     assert "Trần Văn Đức" in text and "1 / 1" in text
     assert "Country of residence" in text  # the other language's header too
-
-
-def test_query_string_is_parsed_like_the_search_page():
-    from werkzeug.datastructures import MultiDict
-
-    query = query_from_args(
-        MultiDict([("q", "kỹ sư"), ("country", "jp"), ("country", "DE,xx1"), ("willing", "invest"),
-                   ("willing", "fly"), ("sort", "bogus"), ("status", "active"), ("page", "x")])
-    )  # fmt: skip
-    assert query.countries == ("JP", "DE")
-    assert query.willing == ("invest",)
-    assert query.sort == "relevance" and query.page == 1 and query.statuses == ("active",)
 
 
 @given(st.text(max_size=40))

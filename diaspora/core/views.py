@@ -31,6 +31,9 @@ def inject_language_form() -> dict:
 @bp.route("/")
 @requires()
 def home():
+    """Viewers (officials of other departments) come to search experts: that is their home."""
+    if current_user.role == "viewer":
+        return redirect(url_for("search.index"))
     return render_template("core/home.html")
 
 

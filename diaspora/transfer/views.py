@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import tempfile
 from datetime import date
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from flask import (
     Blueprint,
@@ -115,12 +115,14 @@ def export():
             db.session.commit()
             return _send(plan)
     counts = exports.preview_counts(query, actor=_actor())
+    search_args = args_from_query(query)
     return render_template(
         "transfer/export.html",
         form=form,
         counts=counts,
         query=query,
-        search_args=args_from_query(query),
+        action=url_for(".export") + (f"?{urlencode(search_args)}" if search_args else ""),
+        search_url=url_for("search.index") + (f"?{urlencode(search_args)}" if search_args else ""),
         personal=personal,
     )
 

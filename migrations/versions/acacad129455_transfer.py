@@ -1,7 +1,7 @@
 """transfer
 
 Revision ID: acacad129455
-Revises: fd03c31fe433
+Revises: 8da0e74c9607
 Create Date: 2026-11-26 06:41:34.799971
 
 """
@@ -12,7 +12,7 @@ import diaspora.models.base
 
 # revision identifiers, used by Alembic.
 revision = 'acacad129455'
-down_revision = 'fd03c31fe433'
+down_revision = '8da0e74c9607'
 branch_labels = None
 depends_on = None
 
