@@ -301,3 +301,20 @@ def test_import_formula_detection(text, formula):
     from diaspora.transfer.safety import looks_like_formula
 
     assert looks_like_formula(text) is formula
+
+
+def test_records_keep_types(app):
+    with app.app_context():
+        actor = new_user("admin")
+        contact = create_contact(
+            data(verified_on="2025-01-02", birth_year="1980", willing_invest=True, **STATE),
+            actor=actor,
+        )
+        _db.session.commit()
+        (record,) = load_records([contact.id])
+        assert record.verified_on == date(2025, 1, 2) and record.birth_year == 1980
+        assert record.willing_invest and not record.willing_teach
+        csv_text = b"".join(
+            writers.write_csv([record], ["verified_on", "birth_year", "willing"], "en")
+        ).decode("utf-8-sig")
+        assert csv_text.splitlines()[1] == "2025-01-02,1980,invest"
