@@ -105,8 +105,9 @@ def seed_contacts(count: int, seed: int) -> None:
                 "occupation": person.occupation, "employer": person.employer,
                 "foreign_name": person.other_names[0] if person.other_names else "",
                 "name_folded": word_key(person.full_name),
-                "names_folded": word_prefix_text(person.full_name), "city_folded": word_key(person.city),
-                "legal_basis": "state_function", "legal_basis_note": "benchmark", "source": "manual",
+                "names_folded": word_prefix_text(person.full_name),
+                "city_folded": word_key(person.city), "legal_basis": "state_function",
+                "legal_basis_note": "benchmark", "source": "manual",
             }
         )  # fmt: skip
         emails.append({"contact_id": contact_id, "email": f"seed{contact_id}@example.org"})
