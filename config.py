@@ -71,6 +71,13 @@ class Config:
 
     MAX_CONTENT_LENGTH: int = _env_int("MAX_CONTENT_LENGTH", 10 * 1024 * 1024)
     PER_PAGE: int = 50
+    # Spreadsheet import and export (diaspora/transfer).
+    IMPORT_MAX_BYTES: int = _env_int("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+    IMPORT_MAX_ROWS: int = _env_int("IMPORT_MAX_ROWS", 100_000)
+    IMPORT_MAX_COLUMNS: int = _env_int("IMPORT_MAX_COLUMNS", 200)
+    IMPORT_SECONDS_PER_REQUEST: float = float(_env_int("IMPORT_SECONDS_PER_REQUEST", 8))
+    IMPORT_WEB_COMMIT_MAX_ROWS: int = _env_int("IMPORT_WEB_COMMIT_MAX_ROWS", 3000)
+    EXPORT_PDF_MAX_ROWS: int = _env_int("EXPORT_PDF_MAX_ROWS", 2000)
     WTF_CSRF_TIME_LIMIT: int | None = None  # token bound to the session, not to a clock
     DEBUG: bool = False
     TESTING: bool = False

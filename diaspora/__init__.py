@@ -107,6 +107,7 @@ def _register_blueprints(app: Flask) -> None:
     from diaspora.reference.category_views import bp as categories_bp
     from diaspora.reference.views import bp as reference_bp
     from diaspora.search.views import bp as search_bp
+    from diaspora.transfer.views import bp as transfer_bp
     from diaspora.users.views import bp as users_bp
 
     for blueprint in (
@@ -120,7 +121,14 @@ def _register_blueprints(app: Flask) -> None:
         search_bp,
     ):
         app.register_blueprint(blueprint)
-    for blueprint in (contacts_bp, consents_bp, trash_bp, organizations_bp, categories_bp):
+    for blueprint in (
+        contacts_bp,
+        consents_bp,
+        trash_bp,
+        organizations_bp,
+        categories_bp,
+        transfer_bp,
+    ):
         app.register_blueprint(blueprint)
 
 

@@ -33,11 +33,19 @@ class Permission(StrEnum):
     TRASH_CONTACTS = "contacts.trash"  # move to the trash, see it, restore
     PURGE_CONTACTS = "contacts.purge"  # remove from the trash for good
     MANAGE_CATEGORIES = "categories.manage"
+    EXPORT_CONTACTS = "contacts.export"  # lists of non-personal columns
+    EXPORT_PERSONAL = "contacts.export_personal"  # lists with emails, phones, addresses, …
+    IMPORT_CONTACTS = "contacts.import"  # spreadsheet imports, their commit and undo
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     Role.VIEWER: frozenset(
-        {Permission.SIGNED_IN, Permission.VIEW_REFERENCE, Permission.VIEW_CONTACTS}
+        {
+            Permission.SIGNED_IN,
+            Permission.VIEW_REFERENCE,
+            Permission.VIEW_CONTACTS,
+            Permission.EXPORT_CONTACTS,
+        }
     ),
     Role.OFFICER: frozenset(
         {
@@ -47,6 +55,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.VIEW_PERSONAL,
             Permission.EDIT_CONTACTS,
             Permission.TRASH_CONTACTS,
+            Permission.EXPORT_CONTACTS,
+            Permission.EXPORT_PERSONAL,
+            Permission.IMPORT_CONTACTS,
         }
     ),
     Role.ADMIN: frozenset(Permission),

@@ -25,6 +25,7 @@ from diaspora.models.contact import (
 )
 from diaspora.models.organization import Membership, Organization
 from diaspora.models.reference import Agency, ExpertiseField, PlanTask, PlanTaskAgency
+from diaspora.models.transfer import ImportBatch, ImportMapping, ImportRow
 from diaspora.models.user import Role, User
 
 __all__ = [
@@ -45,6 +46,9 @@ __all__ = [
     "ExpertiseField",
     "ExpertiseLevel",
     "Gender",
+    "ImportBatch",
+    "ImportMapping",
+    "ImportRow",
     "LegalBasis",
     "Membership",
     "Organization",
