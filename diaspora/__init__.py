@@ -76,13 +76,14 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from diaspora.audit.views import bp as audit_bp
     from diaspora.auth.views import bp as auth_bp
     from diaspora.core.views import bp as core_bp
     from diaspora.plan.views import bp as plan_bp
     from diaspora.reference.views import bp as reference_bp
     from diaspora.users.views import bp as users_bp
 
-    for blueprint in (core_bp, auth_bp, users_bp, plan_bp, reference_bp):
+    for blueprint in (core_bp, auth_bp, users_bp, audit_bp, plan_bp, reference_bp):
         app.register_blueprint(blueprint)
 
 

@@ -21,7 +21,7 @@ from sqlalchemy.engine import make_url
 from diaspora import create_app
 from diaspora.auth import services as auth_services
 from diaspora.extensions import db as _db
-from diaspora.models import User
+from diaspora.models import User, audit_purge_allowed
 from diaspora.reference.services import seed_reference
 
 PASSWORD = "correct horse battery staple 42"
@@ -67,7 +67,8 @@ def _clean(app: Flask) -> Iterator[None]:
     yield
     with app.app_context():
         _db.session.remove()
-        with _db.engine.begin() as conn:
+        with _db.engine.begin() as conn, audit_purge_allowed(conn):
+            # The audit trail is append-only; the deliberate purge path lets the cleanup empty it.
             for table in reversed(_db.metadata.sorted_tables):
                 conn.execute(table.delete())
     _reset_limits(app)
@@ -83,6 +84,27 @@ def _reset_limits(app: Flask) -> None:
         app.config["LOGIN_FAILURES_PER_ACCOUNT"],
         app.config["LOGIN_FAILURES_PER_ADDRESS"],
     )
+
+
+@pytest.fixture
+def csrf_app(app: Flask) -> Iterator[Flask]:
+    """A second application on the same database, with CSRF protection on as in production."""
+    secured = create_app(
+        "testing",
+        {
+            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+            "WTF_CSRF_ENABLED": True,
+        },
+    )
+    yield secured
+    with secured.app_context():
+        _db.session.remove()
+        _db.engine.dispose()
+
+
+def login_with_csrf(client: FlaskClient, email: str, password: str = PASSWORD):
+    token = csrf_token(client.get("/login").get_data(as_text=True))
+    return client.post("/login", data={"email": email, "password": password, "csrf_token": token})
 
 
 @pytest.fixture

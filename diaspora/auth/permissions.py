@@ -27,6 +27,7 @@ class Permission(StrEnum):
     VIEW_REFERENCE = "reference.view"
     MANAGE_REFERENCE = "reference.manage"
     MANAGE_USERS = "users.manage"
+    VIEW_AUDIT = "audit.view"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {

@@ -1,6 +1,6 @@
 """Every model, re-exported so that Alembic and ``db.create_all`` see the whole schema."""
 
-from diaspora.models.audit import AuditEvent
+from diaspora.models.audit import AuditEvent, AuditTrailIsAppendOnly, audit_purge_allowed
 from diaspora.models.base import Base, UTCDateTime, utcnow
 from diaspora.models.reference import Agency, ExpertiseField, PlanTask, PlanTaskAgency
 from diaspora.models.user import Role, User
@@ -8,6 +8,7 @@ from diaspora.models.user import Role, User
 __all__ = [
     "Agency",
     "AuditEvent",
+    "AuditTrailIsAppendOnly",
     "Base",
     "ExpertiseField",
     "PlanTask",
@@ -15,5 +16,6 @@ __all__ = [
     "Role",
     "UTCDateTime",
     "User",
+    "audit_purge_allowed",
     "utcnow",
 ]
