@@ -41,7 +41,8 @@ class Config:
 
     SECRET_KEY: str | None = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI: str = os.environ.get("DATABASE_URL") or default_sqlite_url()
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # hide_parameters: SQL errors and logs never show the bound values (personal data).
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True, "hide_parameters": True}
     SQLITE_BUSY_TIMEOUT_MS: int = _env_int("SQLITE_BUSY_TIMEOUT_MS", 15000)
 
     # Languages: Vietnamese is the default, English is complete too.
@@ -65,7 +66,10 @@ class Config:
     SESSION_COOKIE_SAMESITE: str = "Lax"
     SESSION_COOKIE_SECURE: bool = _env_bool("SESSION_COOKIE_SECURE", False)
     SESSION_COOKIE_NAME: str = os.environ.get("SESSION_COOKIE_NAME", "diaspora_session")
+    # Absolute lifetime of a session, counted from sign-in and checked on the server.
     PERMANENT_SESSION_LIFETIME: timedelta = timedelta(hours=_env_int("SESSION_LIFETIME_HOURS", 12))
+    # A session unused for this long ends (checked on the server too).
+    SESSION_IDLE_TIMEOUT: timedelta = timedelta(minutes=_env_int("SESSION_IDLE_MINUTES", 30))
     REMEMBER_COOKIE_HTTPONLY: bool = True
 
     MAX_CONTENT_LENGTH: int = _env_int("MAX_CONTENT_LENGTH", 10 * 1024 * 1024)

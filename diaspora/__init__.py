@@ -48,10 +48,12 @@ def create_app(config: str | None = None, overrides: dict[str, Any] | None = Non
 def _init_extensions(app: Flask) -> None:
     from diaspora.auth.permissions import can, enforce
     from diaspora.auth.services import load_session_user
+    from diaspora.auth.sessions import check_session
     from diaspora.auth.throttle import LoginThrottle
     from diaspora.core.errors import register_error_handlers
     from diaspora.extensions import babel, csrf, db, limiter, login_manager, migrate
     from diaspora.i18n import register_template_helpers, select_locale
+    from diaspora.logs import install_log_redaction
     from diaspora.security import register_security_headers
 
     db.init_app(app)
@@ -68,11 +70,13 @@ def _init_extensions(app: Flask) -> None:
         app.config["LOGIN_FAILURES_PER_ACCOUNT"],
         app.config["LOGIN_FAILURES_PER_ADDRESS"],
     )
+    app.before_request(check_session)  # first: an expired session must not pass as signed in
     app.before_request(enforce)
     app.add_template_global(can)
     register_template_helpers(app)
     register_error_handlers(app)
     register_security_headers(app)
+    install_log_redaction(app)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user
 
-from diaspora.auth import services
+from diaspora.auth import services, sessions
 from diaspora.auth.forms import ChangePasswordForm, LoginForm, SetupForm
 from diaspora.auth.permissions import public, requires
 from diaspora.errors import DomainError, TooManyAttempts
@@ -15,6 +25,7 @@ from diaspora.extensions import db, limiter
 from diaspora.forms import apply_errors, safe_next
 
 bp = Blueprint("auth", __name__)
+PREFILL_EMAIL = "login_email"
 
 
 def _throttle():
@@ -37,7 +48,9 @@ def setup():
         else:
             db.session.commit()
             flash(_("The administrator account is ready. Sign in to continue."), "success")
-            return redirect(url_for("auth.login", email=user.email))
+            # Pre-filled from the session, not the URL: addresses in URLs end up in access logs.
+            session[PREFILL_EMAIL] = user.email
+            return redirect(url_for("auth.login"))
     return render_template("auth/setup.html", form=form)
 
 
@@ -55,7 +68,7 @@ def login():
         return redirect(url_for("core.home"))
     form = LoginForm()
     if request.method == "GET":
-        form.email.data = request.args.get("email", "")
+        form.email.data = session.pop(PREFILL_EMAIL, "")
         form.next.data = request.args.get("next", "")
     status = 200
     if form.validate_on_submit():
@@ -72,7 +85,7 @@ def login():
             status = 429 if isinstance(error, TooManyAttempts) else 200
         else:
             db.session.commit()
-            login_user(user)
+            sessions.start(user)
             flash(_("Welcome, %(name)s.", name=user.name), "success")
             return redirect(safe_next(form.next.data) or url_for("core.home"))
     return render_template("auth/login.html", form=form), status
@@ -83,7 +96,7 @@ def login():
 def logout():
     services.end_sessions(current_user._get_current_object())
     db.session.commit()
-    logout_user()
+    sessions.end()
     flash(_("You have signed out."), "info")
     return redirect(url_for("auth.login"))
 
@@ -101,7 +114,7 @@ def change_password():
             apply_errors(form, error)
         else:
             db.session.commit()
-            logout_user()
+            sessions.end()
             flash(_("Your password has been changed. Sign in again with the new one."), "success")
             return redirect(url_for("auth.login"))
     return render_template("auth/password.html", form=form)
