@@ -61,6 +61,15 @@ class Config:
         "LOGIN_FAILURES_PER_ADDRESS", "20 per 15 minutes"
     )
 
+    # Failed second-factor codes allowed per account (per address: LOGIN_FAILURES_PER_ADDRESS).
+    TWO_FACTOR_FAILURES_PER_ACCOUNT: str = os.environ.get(
+        "TWO_FACTOR_FAILURES_PER_ACCOUNT", "5 per 15 minutes"
+    )
+    # Roles that must use a second factor, comma-separated, e.g. "admin,officer". Empty: optional.
+    TWO_FACTOR_REQUIRED_ROLES: str = os.environ.get("TWO_FACTOR_REQUIRED_ROLES", "")
+    # How long the password step stays valid while the second factor is asked for.
+    TWO_FACTOR_PENDING_SECONDS: int = _env_int("TWO_FACTOR_PENDING_SECONDS", 300)
+
     # Sessions and cookies.
     SESSION_COOKIE_HTTPONLY: bool = True
     SESSION_COOKIE_SAMESITE: str = "Lax"
@@ -118,6 +127,25 @@ CONFIGS: dict[str, type[Config]] = {
     "testing": TestingConfig,
     "production": ProductionConfig,
 }
+
+
+KNOWN_ROLES = ("admin", "officer", "viewer")
+
+
+def two_factor_required_roles(settings) -> frozenset[str]:
+    raw = settings.get("TWO_FACTOR_REQUIRED_ROLES") or ""
+    if isinstance(raw, list | tuple | set | frozenset):
+        return frozenset(str(role).strip().lower() for role in raw if str(role).strip())
+    return frozenset(part.strip().lower() for part in str(raw).split(",") if part.strip())
+
+
+def check_two_factor_roles(settings) -> None:
+    unknown = sorted(two_factor_required_roles(settings) - set(KNOWN_ROLES))
+    if unknown:
+        raise RuntimeError(
+            f"TWO_FACTOR_REQUIRED_ROLES names unknown roles {', '.join(unknown)}; "
+            f"use a comma-separated list of {', '.join(KNOWN_ROLES)}"
+        )
 
 
 class InsecureConfigurationError(RuntimeError):

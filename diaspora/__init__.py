@@ -8,7 +8,13 @@ from typing import Any
 
 from flask import Flask
 
-from config import CONFIGS, INSTANCE_DIR, DevelopmentConfig, check_production_settings
+from config import (
+    CONFIGS,
+    INSTANCE_DIR,
+    DevelopmentConfig,
+    check_production_settings,
+    check_two_factor_roles,
+)
 from diaspora.database import check_database_url, configure_sqlite
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,6 +41,7 @@ def create_app(config: str | None = None, overrides: dict[str, Any] | None = Non
     if name == "production":
         check_production_settings(app.config)
     check_database_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    check_two_factor_roles(app.config)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         Path(INSTANCE_DIR).mkdir(parents=True, exist_ok=True)
     configure_sqlite(app.config["SQLITE_BUSY_TIMEOUT_MS"])
@@ -48,8 +55,8 @@ def create_app(config: str | None = None, overrides: dict[str, Any] | None = Non
 def _init_extensions(app: Flask) -> None:
     from diaspora.auth.permissions import can, enforce
     from diaspora.auth.services import load_session_user
-    from diaspora.auth.sessions import check_session
-    from diaspora.auth.throttle import LoginThrottle
+    from diaspora.auth.sessions import check_session, require_two_factor_enrolment
+    from diaspora.auth.throttle import install_throttles
     from diaspora.core.errors import register_error_handlers
     from diaspora.extensions import babel, csrf, db, limiter, login_manager, migrate
     from diaspora.i18n import register_template_helpers, select_locale
@@ -65,13 +72,10 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.session_protection = "basic"
     login_manager.user_loader(load_session_user)
-    app.extensions["diaspora.login_throttle"] = LoginThrottle(
-        app.config["RATELIMIT_STORAGE_URI"],
-        app.config["LOGIN_FAILURES_PER_ACCOUNT"],
-        app.config["LOGIN_FAILURES_PER_ADDRESS"],
-    )
+    install_throttles(app)
     app.before_request(check_session)  # first: an expired session must not pass as signed in
     app.before_request(enforce)
+    app.before_request(require_two_factor_enrolment)  # after: only for signed-in users
     app.add_template_global(can)
     register_template_helpers(app)
     register_error_handlers(app)

@@ -11,6 +11,7 @@ import os
 import re
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from flask import Flask
@@ -75,15 +76,11 @@ def _clean(app: Flask) -> Iterator[None]:
 
 
 def _reset_limits(app: Flask) -> None:
-    from diaspora.auth.throttle import LoginThrottle
+    from diaspora.auth.throttle import install_throttles
     from diaspora.extensions import limiter
 
     limiter.reset()
-    app.extensions["diaspora.login_throttle"] = LoginThrottle(
-        app.config["RATELIMIT_STORAGE_URI"],
-        app.config["LOGIN_FAILURES_PER_ACCOUNT"],
-        app.config["LOGIN_FAILURES_PER_ADDRESS"],
-    )
+    install_throttles(app)
 
 
 @pytest.fixture
@@ -105,6 +102,25 @@ def csrf_app(app: Flask) -> Iterator[Flask]:
 def login_with_csrf(client: FlaskClient, email: str, password: str = PASSWORD):
     token = csrf_token(client.get("/login").get_data(as_text=True))
     return client.post("/login", data={"email": email, "password": password, "csrf_token": token})
+
+
+class FakeClock:
+    """The application's clock, moved by hand: ``clock.advance(minutes=31)``."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2026, 11, 26, 8, 0, tzinfo=UTC)
+
+    def advance(self, **kwargs) -> None:
+        self.now += timedelta(**kwargs)
+
+
+@pytest.fixture
+def clock(monkeypatch) -> FakeClock:
+    import diaspora.clock
+
+    fake = FakeClock()
+    monkeypatch.setattr(diaspora.clock, "now", lambda: fake.now)
+    return fake
 
 
 @pytest.fixture

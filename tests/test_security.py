@@ -3,13 +3,12 @@ cookies, and the server-side idle timeout and absolute session lifetime."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from flask import Blueprint
 from sqlalchemy import select
 
-import diaspora.clock
 from diaspora import create_app
 from diaspora.auth.permissions import public
 from diaspora.extensions import csrf
@@ -344,21 +343,6 @@ def test_development_cookies_are_httponly_and_lax(app, client, make_user):
 
 
 # --- session lifetime ------------------------------------------------------------------------
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = datetime(2026, 11, 26, 8, 0, tzinfo=UTC)
-
-    def advance(self, **kwargs) -> None:
-        self.now += timedelta(**kwargs)
-
-
-@pytest.fixture
-def clock(monkeypatch) -> FakeClock:
-    fake = FakeClock()
-    monkeypatch.setattr(diaspora.clock, "now", lambda: fake.now)
-    return fake
 
 
 def _signed_in(client) -> bool:

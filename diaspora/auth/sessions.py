@@ -12,13 +12,17 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import current_app, flash, session
+from flask import abort, current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 
 from diaspora import clock
+from diaspora.auth import two_factor
+from diaspora.auth.permissions import PUBLIC, access_of
+from diaspora.extensions import db
 from diaspora.models import User
 
+PENDING = "_second_factor"
 LOGIN_AT = "_login_at"
 SEEN_AT = "_seen_at"
 # Kept across sign-in; everything else in the session is dropped when a session starts.
@@ -72,3 +76,72 @@ def check_session() -> None:
         return
     if session.get(SEEN_AT) != now:
         session[SEEN_AT] = now
+
+
+# --- between the password and the second factor --------------------------------------------
+
+
+def await_second_factor(user: User, next_url: str | None) -> None:
+    """The password was right; the session is not signed in until the code is too."""
+    kept = {key: session[key] for key in KEPT_KEYS if key in session}
+    session.clear()
+    session.update(kept)
+    session[PENDING] = {
+        "user": user.id,
+        "epoch": user.session_epoch,
+        "at": clock.timestamp(),
+        "next": next_url or "",
+    }
+
+
+def pending_second_factor() -> tuple[User, str] | None:
+    """The user who passed the password step, while that step is recent and still valid."""
+    pending = session.get(PENDING)
+    if not isinstance(pending, dict):
+        return None
+    age = clock.timestamp() - int(pending.get("at", 0))
+    if not 0 <= age <= current_app.config["TWO_FACTOR_PENDING_SECONDS"]:
+        session.pop(PENDING, None)
+        return None
+    user = db.session.get(User, int(pending.get("user", 0)))
+    if (
+        user is None
+        or not user.active
+        or user.session_epoch != pending.get("epoch")
+        or not user.two_factor_enabled
+    ):
+        session.pop(PENDING, None)
+        return None
+    return user, str(pending.get("next") or "")
+
+
+# --- mandatory enrolment -------------------------------------------------------------------
+
+# What a user who must enrol can still reach: the enrolment pages, sign-out, and public pages.
+ENROLMENT_ENDPOINTS = frozenset(
+    {
+        "auth.two_factor",
+        "auth.two_factor_start",
+        "auth.two_factor_setup",
+        "auth.logout",
+        "core.set_language",
+        "static",
+    }
+)
+
+
+def require_two_factor_enrolment():
+    """before_request hook: a role that must use a second factor gets nothing else until then."""
+    if not current_user.is_authenticated or request.endpoint is None:
+        return None
+    if request.endpoint in ENROLMENT_ENDPOINTS:
+        return None
+    view = current_app.view_functions.get(request.endpoint)
+    if view is not None and access_of(view) == PUBLIC:
+        return None
+    if not two_factor.enrolment_required(current_user, current_app.config):
+        return None
+    if request.blueprint == "api":
+        abort(403)
+    flash(_("Your role must use two-factor sign-in. Set it up to continue."), "info")
+    return redirect(url_for("auth.two_factor"))

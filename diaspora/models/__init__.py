@@ -3,7 +3,7 @@
 from diaspora.models.audit import AuditEvent, AuditTrailIsAppendOnly, audit_purge_allowed
 from diaspora.models.base import Base, UTCDateTime, utcnow
 from diaspora.models.reference import Agency, ExpertiseField, PlanTask, PlanTaskAgency
-from diaspora.models.user import Role, User
+from diaspora.models.user import RecoveryCode, Role, User
 
 __all__ = [
     "Agency",
@@ -13,6 +13,7 @@ __all__ = [
     "ExpertiseField",
     "PlanTask",
     "PlanTaskAgency",
+    "RecoveryCode",
     "Role",
     "UTCDateTime",
     "User",

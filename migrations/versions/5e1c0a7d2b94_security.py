@@ -1,4 +1,4 @@
-"""security: append-only audit trail (triggers)
+"""security: append-only audit trail (triggers), two-factor sign-in
 
 Revision ID: 5e1c0a7d2b94
 Revises: 0c6cf76f9b05
@@ -9,6 +9,7 @@ The trigger SQL is a copy of ``diaspora.models.audit`` (``SQLITE_TRIGGERS`` and
 """
 from alembic import op
 import sqlalchemy as sa
+import diaspora.models.base
 
 
 # revision identifiers, used by Alembic.
@@ -66,8 +67,38 @@ def _drop_triggers():
 
 
 def upgrade():
+    op.create_table('recovery_codes',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('code_hash', sa.String(length=64), nullable=False),
+    sa.Column('created_at', diaspora.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('used_at', diaspora.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_recovery_codes_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_recovery_codes')),
+    sa.UniqueConstraint('user_id', 'code_hash', name='user_code')
+    )
+    with op.batch_alter_table('recovery_codes', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_recovery_codes_user_id'), ['user_id'], unique=False)
+
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('totp_secret', sa.String(length=64), nullable=True))
+        batch_op.add_column(sa.Column('totp_pending_secret', sa.String(length=64), nullable=True))
+        batch_op.add_column(sa.Column('totp_enabled_at', diaspora.models.base.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('totp_last_step', sa.BigInteger(), nullable=True))
+
     _create_triggers()
 
 
 def downgrade():
     _drop_triggers()
+
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.drop_column('totp_last_step')
+        batch_op.drop_column('totp_enabled_at')
+        batch_op.drop_column('totp_pending_secret')
+        batch_op.drop_column('totp_secret')
+
+    with op.batch_alter_table('recovery_codes', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_recovery_codes_user_id'))
+
+    op.drop_table('recovery_codes')
