@@ -107,7 +107,8 @@ class DevelopmentConfig(Config):
 
 class TestingConfig(Config):
     TESTING = True
-    SECRET_KEY = "testing-secret-key-not-for-production-use-0123456789"  # noqa: S105 (tests only)
+    # A fixed key for the test suite only; production refuses to start without its own.
+    SECRET_KEY = "testing-secret-key-not-for-production-use-0123456789"  # noqa: S105  # nosec B105
     WTF_CSRF_ENABLED = False
     RATELIMIT_STORAGE_URI = "memory://"
     SQLALCHEMY_DATABASE_URI = "sqlite://"
