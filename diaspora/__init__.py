@@ -88,10 +88,11 @@ def _register_blueprints(app: Flask) -> None:
     from diaspora.auth.views import bp as auth_bp
     from diaspora.core.views import bp as core_bp
     from diaspora.plan.views import bp as plan_bp
+    from diaspora.privacy.views import bp as privacy_bp
     from diaspora.reference.views import bp as reference_bp
     from diaspora.users.views import bp as users_bp
 
-    for blueprint in (core_bp, auth_bp, users_bp, audit_bp, plan_bp, reference_bp):
+    for blueprint in (core_bp, auth_bp, users_bp, audit_bp, plan_bp, reference_bp, privacy_bp):
         app.register_blueprint(blueprint)
 
 

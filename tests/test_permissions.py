@@ -23,6 +23,7 @@ PUBLIC_ENDPOINTS = {
     "core.set_language",
     "core.health",
     "core.about",
+    "privacy.privacy_notice",
 }
 
 
