@@ -68,7 +68,17 @@ class RedactPersonalData(logging.Filter):
         return True
 
 
+def _add(target: logging.Filterer) -> None:
+    if not any(isinstance(f, RedactPersonalData) for f in target.filters):
+        target.addFilter(RedactPersonalData())
+
+
 def install_log_redaction(app: Flask) -> None:
-    for logger in (app.logger, *(logging.getLogger(name) for name in LOGGERS)):
-        if not any(isinstance(f, RedactPersonalData) for f in logger.filters):
-            logger.addFilter(RedactPersonalData())
+    """On the named loggers (records logged there) and on the handlers already configured
+    (records propagated from any module's logger, e.g. ``logging.getLogger(__name__)``)."""
+    loggers = (app.logger, *(logging.getLogger(name) for name in LOGGERS))
+    for logger in loggers:
+        _add(logger)
+    for logger in (logging.getLogger(), *loggers):
+        for handler in logger.handlers:
+            _add(handler)
