@@ -72,6 +72,18 @@ def _clean(app: Flask) -> Iterator[None]:
             # The audit trail is append-only; the deliberate purge path lets the cleanup empty it.
             for table in reversed(_db.metadata.sorted_tables):
                 conn.execute(table.delete())
+            if conn.dialect.name == "postgresql":
+                # Restart the ids, as SQLite does once a table is empty: every test then sees
+                # the same ids on both databases.
+                with_ids = [t.name for t in _db.metadata.sorted_tables if "id" in t.c]
+                conn.execute(
+                    text(
+                        "SELECT setval(pg_get_serial_sequence(name, 'id'), 1, false) "
+                        "FROM unnest(CAST(:names AS text[])) AS name "
+                        "WHERE pg_get_serial_sequence(name, 'id') IS NOT NULL"
+                    ),
+                    {"names": with_ids},
+                )
     _reset_limits(app)
 
 

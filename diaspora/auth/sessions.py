@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import abort, current_app, flash, redirect, request, session, url_for
+from flask import current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -132,7 +132,9 @@ ENROLMENT_ENDPOINTS = frozenset(
 
 def require_two_factor_enrolment():
     """before_request hook: a role that must use a second factor gets nothing else until then."""
-    if not current_user.is_authenticated or request.endpoint is None:
+    if request.endpoint is None or "_user_id" not in session:
+        return None  # anonymous, or authenticated by an API token rather than a session
+    if not current_user.is_authenticated:
         return None
     if request.endpoint in ENROLMENT_ENDPOINTS:
         return None
@@ -141,7 +143,5 @@ def require_two_factor_enrolment():
         return None
     if not two_factor.enrolment_required(current_user, current_app.config):
         return None
-    if request.blueprint == "api":
-        abort(403)
     flash(_("Your role must use two-factor sign-in. Set it up to continue."), "info")
     return redirect(url_for("auth.two_factor"))
