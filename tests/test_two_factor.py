@@ -243,6 +243,17 @@ def test_user_turns_it_off_with_password(app, client, enrolled, clock):
     assert login(client, user.email).headers["Location"] == "/"
 
 
+def test_guessing_the_password_to_turn_it_off_is_throttled(app, client, enrolled, clock):
+    user, secret, _codes = enrolled
+    login(client, user.email)
+    client.post("/login/code", data={"code": code_at(secret, clock)})
+    for _ in range(5):
+        client.post("/account/two-factor/disable", data={"password": "a wrong guess!"})
+    client.post("/account/two-factor/disable", data={"password": PASSWORD})
+    assert user_row(app, user.id).totp_secret == secret
+    assert "user.2fa_disabled" not in actions(app)
+
+
 def test_admin_resets_a_users_second_factor(app, client, enrolled, make_user, clock):
     user, secret, _codes = enrolled
     victim = app.test_client()

@@ -146,15 +146,28 @@ def _clear(user: User) -> None:
     user.recovery_codes.clear()
 
 
-def disable(user: User, password: str, *, settings) -> None:
-    """The user turns the second factor off, with their password; not where a role needs it."""
+def disable(user: User, password: str, *, settings, address: str, throttle: LoginThrottle) -> None:
+    """The user turns the second factor off, with their password; not where a role needs it.
+
+    Wrong passwords count against the sign-in throttle, so a stolen session cannot be used to
+    guess the password here.
+    """
     if not user.two_factor_enabled:
         raise Conflict(_l("Two-factor sign-in is off for this account."))
     if required_for(user, settings):
         raise PermissionDenied(
             _l("Your role must use two-factor sign-in; it cannot be turned off.")
         )
+    wait = throttle.retry_after(user.email, address)
+    if wait:
+        raise TooManyAttempts(
+            _l(
+                "Too many failed sign-in attempts. Try again in %(minutes)d minute(s).",
+                minutes=max(1, (wait + 59) // 60),
+            )
+        )
     if not verify_password(user.password_hash, password or ""):
+        throttle.failed(user.email, address)
         raise ValidationFailed.single("password", _l("The password is wrong."))
     _clear(user)
     db.session.flush()

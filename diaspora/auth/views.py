@@ -267,7 +267,13 @@ def two_factor_disable():
     form = PasswordConfirmForm()
     if form.validate_on_submit():
         try:
-            two_factor_service.disable(_me(), form.password.data, settings=current_app.config)
+            two_factor_service.disable(
+                _me(),
+                form.password.data,
+                settings=current_app.config,
+                address=request.remote_addr or "",
+                throttle=_throttle(),
+            )
         except DomainError as error:
             db.session.rollback()
             flash(str(error.message), "error")
