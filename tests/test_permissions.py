@@ -20,10 +20,12 @@ PUBLIC_ENDPOINTS = {
     "static",
     "auth.login",
     "auth.setup",
+    "auth.second_factor",  # reads only the pending password step kept in the session
     "core.set_language",
     "core.health",
     "core.about",
     "api.openapi",
+    "privacy.privacy_notice",
 }
 
 
