@@ -82,6 +82,8 @@ def apply_changes(
         db.session.flush()
         record(action, actor=actor, target_type=target_type, target_id=row.id, details=changes)
     return changes
+
+
 # --- browsing ------------------------------------------------------------------------------
 
 

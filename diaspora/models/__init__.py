@@ -61,7 +61,7 @@ __all__ = [
     "Source",
     "UTCDateTime",
     "User",
-    "contact_categories",
     "audit_purge_allowed",
+    "contact_categories",
     "utcnow",
 ]

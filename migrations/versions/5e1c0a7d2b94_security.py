@@ -1,7 +1,7 @@
 """security: append-only audit trail (triggers), two-factor sign-in
 
 Revision ID: 5e1c0a7d2b94
-Revises: 0c6cf76f9b05
+Revises: acacad129455
 Create Date: 2026-11-26 06:40:00.000000
 
 The trigger SQL is a copy of ``diaspora.models.audit`` (``SQLITE_TRIGGERS`` and
@@ -14,7 +14,7 @@ import diaspora.models.base
 
 # revision identifiers, used by Alembic.
 revision = '5e1c0a7d2b94'
-down_revision = '0c6cf76f9b05'
+down_revision = 'acacad129455'
 branch_labels = None
 depends_on = None
 
