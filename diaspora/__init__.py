@@ -85,14 +85,20 @@ def _register_blueprints(app: Flask) -> None:
     from diaspora.contacts.trash_views import bp as trash_bp
     from diaspora.contacts.views import bp as contacts_bp
     from diaspora.core.views import bp as core_bp
+    from diaspora.dashboard.views import bp as dashboard_bp
+    from diaspora.engagements import api as _engagements_api  # noqa: F401 (routes on the api bp)
+    from diaspora.engagements.views import bp as engagements_bp
     from diaspora.plan.views import bp as plan_bp
     from diaspora.reference.category_views import bp as categories_bp
     from diaspora.reference.views import bp as reference_bp
+    from diaspora.reports.views import bp as reports_bp
     from diaspora.users.views import bp as users_bp
 
     for blueprint in (core_bp, auth_bp, users_bp, plan_bp, reference_bp, api_bp, tokens_bp):
         app.register_blueprint(blueprint)
     for blueprint in (contacts_bp, consents_bp, trash_bp, organizations_bp, categories_bp):
+        app.register_blueprint(blueprint)
+    for blueprint in (engagements_bp, reports_bp, dashboard_bp):
         app.register_blueprint(blueprint)
 
 

@@ -33,11 +33,22 @@ class Permission(StrEnum):
     TRASH_CONTACTS = "contacts.trash"  # move to the trash, see it, restore
     PURGE_CONTACTS = "contacts.purge"  # remove from the trash for good
     MANAGE_CATEGORIES = "categories.manage"
+    VIEW_ENGAGEMENTS = "engagements.view"  # engagements, plan-task activities
+    EDIT_ENGAGEMENTS = "engagements.edit"  # record, edit, move to the trash, restore
+    PURGE_ENGAGEMENTS = "engagements.purge"  # remove from the trash for good
+    VIEW_REPORTS = "reports.view"  # the yearly implementation report and its downloads
+    VIEW_DASHBOARD = "dashboard.view"  # the officers' home page
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     Role.VIEWER: frozenset(
-        {Permission.SIGNED_IN, Permission.VIEW_REFERENCE, Permission.VIEW_CONTACTS}
+        {
+            Permission.SIGNED_IN,
+            Permission.VIEW_REFERENCE,
+            Permission.VIEW_CONTACTS,
+            Permission.VIEW_ENGAGEMENTS,
+            Permission.VIEW_REPORTS,
+        }
     ),
     Role.OFFICER: frozenset(
         {
@@ -47,6 +58,10 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.VIEW_PERSONAL,
             Permission.EDIT_CONTACTS,
             Permission.TRASH_CONTACTS,
+            Permission.VIEW_ENGAGEMENTS,
+            Permission.EDIT_ENGAGEMENTS,
+            Permission.VIEW_REPORTS,
+            Permission.VIEW_DASHBOARD,
         }
     ),
     Role.ADMIN: frozenset(Permission),

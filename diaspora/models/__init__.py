@@ -23,6 +23,14 @@ from diaspora.models.contact import (
     ContactPhone,
     contact_categories,
 )
+from diaspora.models.engagement import (
+    Engagement,
+    EngagementParticipant,
+    EngagementType,
+    ParticipantRole,
+    engagement_organizations,
+    engagement_plan_tasks,
+)
 from diaspora.models.organization import Membership, Organization
 from diaspora.models.reference import Agency, ExpertiseField, PlanTask, PlanTaskAgency
 from diaspora.models.user import Role, User
@@ -42,6 +50,9 @@ __all__ = [
     "ContactLanguage",
     "ContactPhone",
     "ContactStatus",
+    "Engagement",
+    "EngagementParticipant",
+    "EngagementType",
     "ExpertiseField",
     "ExpertiseLevel",
     "Gender",
@@ -49,6 +60,7 @@ __all__ = [
     "Membership",
     "Organization",
     "OrganizationKind",
+    "ParticipantRole",
     "PlanTask",
     "PlanTaskAgency",
     "Role",
@@ -56,5 +68,7 @@ __all__ = [
     "UTCDateTime",
     "User",
     "contact_categories",
+    "engagement_organizations",
+    "engagement_plan_tasks",
     "utcnow",
 ]
