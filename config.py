@@ -69,6 +69,11 @@ class Config:
     PERMANENT_SESSION_LIFETIME: timedelta = timedelta(hours=_env_int("SESSION_LIFETIME_HOURS", 12))
     REMEMBER_COOKIE_HTTPONLY: bool = True
 
+    # The yearly implementation report covers the twelve months starting on this day (MM-DD)
+    # of the previous year, so by default 16 November to 15 November: it is due to the
+    # Department of Culture and Sports before 15 November. "01-01" gives calendar years.
+    REPORT_PERIOD_START: str = os.environ.get("REPORT_PERIOD_START", "11-16")
+
     MAX_CONTENT_LENGTH: int = _env_int("MAX_CONTENT_LENGTH", 10 * 1024 * 1024)
     PER_PAGE: int = 50
     WTF_CSRF_TIME_LIMIT: int | None = None  # token bound to the session, not to a clock

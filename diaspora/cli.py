@@ -13,9 +13,12 @@ from diaspora.auth import services as auth_services
 from diaspora.errors import DomainError, ValidationFailed
 from diaspora.extensions import db
 from diaspora.reference.services import seed_reference
+from diaspora.reports.period import PeriodSettingError
+from diaspora.reports.services import export_annual_report
 
 users_cli = AppGroup("users", help="Manage accounts.")
 seed_cli = AppGroup("seed", help="Load reference data.")
+report_cli = AppGroup("report", help="Produce reports.")
 
 
 def _fail(error: DomainError) -> None:
@@ -92,6 +95,39 @@ def seed_reference_command() -> None:
     )
 
 
+@report_cli.command("annual")
+@click.option("--year", type=int, required=True, help="The report's year, e.g. 2026.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["xlsx", "pdf", "html"]), required=True, help="Format."
+)
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    required=True,
+    help="File to write.",
+)
+@click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True)
+def annual_report_command(year: int, fmt: str, output: str, lang: str) -> None:
+    """The yearly implementation report, grouped by plan task (period: REPORT_PERIOD_START)."""
+    try:
+        export = export_annual_report(year, fmt, lang, actor=None)
+    except DomainError as error:
+        _fail(error)
+    except PeriodSettingError as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(1)
+    with open(output, "wb") as handle:
+        handle.write(export.content)
+    db.session.commit()
+    period = export.report.period
+    click.echo(
+        f"Wrote {output}: {len(export.report.activities)} activities "
+        f"from {period.start.isoformat()} to {period.end.isoformat()}."
+        + (" No activities were recorded in this period." if export.report.is_empty else "")
+    )
+
+
 def register_commands(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(seed_cli)
+    app.cli.add_command(report_cli)

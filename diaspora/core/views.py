@@ -9,7 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField
 
 from diaspora.auth import services as auth_services
-from diaspora.auth.permissions import public, requires
+from diaspora.auth.permissions import Permission, can, public, requires
 from diaspora.errors import DomainError
 from diaspora.extensions import db
 from diaspora.forms import safe_next
@@ -31,6 +31,9 @@ def inject_language_form() -> dict:
 @bp.route("/")
 @requires()
 def home():
+    """Officers and administrators start on their dashboard."""
+    if can(current_user, Permission.VIEW_DASHBOARD):
+        return redirect(url_for("dashboard.index"))
     return render_template("core/home.html")
 
 
