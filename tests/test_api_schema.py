@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from diaspora.api.tokens import issue_token
 from diaspora.extensions import db as _db
@@ -48,8 +49,15 @@ def test_api_conforms_to_its_document(app, officer_token):
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
         )
         def check(case):
-            case.call_and_validate(headers=headers)
+            # A request body can be valid for the schema yet refer to records that do not exist
+            # or hold dates in the wrong order: writes answer 422 for those, as documented, so
+            # "schema-valid data is accepted" is only asked of reads.
+            excluded = [positive_data_acceptance] if case.method != "GET" else []
+            case.call_and_validate(headers=headers, excluded_checks=excluded)
 
         check()
         checked.append(operation.label)
     assert "GET /plan-tasks/{code}" in checked
+    assert {"GET /engagements", "POST /engagements", "GET /plan-tasks/{code}/activities"} <= set(
+        checked
+    )

@@ -76,12 +76,13 @@ def test_login_and_logout(app, client, make_user):
     user = make_user("officer")
     response = login(client, user.email.upper())
     assert response.status_code == 302
-    assert client.get("/").status_code == 200
+    assert client.get("/").headers["Location"] == "/dashboard"  # officers start there
+    assert client.get("/dashboard").status_code == 200
     with app.app_context():
         assert _db.session.get(User, user.id).last_login_at is not None
     response = client.post("/logout")
     assert response.status_code == 302
-    assert client.get("/").status_code == 302
+    assert client.get("/").headers["Location"].startswith("/login")
 
 
 @pytest.mark.parametrize("case", ["wrong password", "unknown email", "empty"])
@@ -153,7 +154,7 @@ def test_deactivation_ends_existing_sessions(app, make_user):
     officer = make_user("officer")
     officer_client = app.test_client()
     login(officer_client, officer.email)
-    assert officer_client.get("/").status_code == 200
+    assert officer_client.get("/dashboard").status_code == 200
     admin_client = app.test_client()
     login(admin_client, admin.email)
     response = admin_client.post(
@@ -167,7 +168,7 @@ def test_deactivation_ends_existing_sessions(app, make_user):
         },  # "active" unticked
     )
     assert response.status_code == 302
-    assert officer_client.get("/").status_code == 302
+    assert officer_client.get("/dashboard").headers["Location"].startswith("/login")
 
 
 def test_password_change_ends_sessions(app, make_user):

@@ -77,9 +77,7 @@ def test_record_an_engagement_with_several_contacts(db):
     assert [row.name for row in engagement.organizations] == ["Hội người Việt tại Nhật"]
     assert engagement.next_step_owner_id == officer.id  # nobody chosen: whoever records it
     assert engagement.recorded_by_id == officer.id and engagement.version == 1
-    event = db.session.scalar(
-        db.select(AuditEvent).where(AuditEvent.action == "engagement.create")
-    )
+    event = db.session.scalar(db.select(AuditEvent).where(AuditEvent.action == "engagement.create"))
     assert event.target_id == engagement.id
     assert event.details["changes"]["plan_tasks"] == [None, ["II.4", "IV.2"]]
 
@@ -316,7 +314,10 @@ def test_merging_contacts_moves_their_engagements(db):
         officer,
         [survivor, absorbed],
         title="Both",
-        participants=[ParticipantEntry(survivor.id), ParticipantEntry(absorbed.id, "speaker", "Nói")],
+        participants=[
+            ParticipantEntry(survivor.id),
+            ParticipantEntry(absorbed.id, "speaker", "Nói"),
+        ],
     )
     only_absorbed = record(officer, [absorbed, other], title="Only absorbed")
     db.session.commit()
@@ -336,7 +337,7 @@ def test_merging_contacts_moves_their_engagements(db):
     assert {row.contact_id for row in only_absorbed.participants} == {survivor.id, other.id}
     assert contact_timeline(survivor.id).total == 2
     assert contact_timeline(absorbed.id).total == 0
-    assert [entry.details for entry in engagement_history(only_absorbed)][0] == {
+    assert engagement_history(only_absorbed)[0].details == {
         "survivor_id": survivor.id,
         "absorbed_id": absorbed.id,
     }

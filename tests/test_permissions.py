@@ -84,7 +84,15 @@ def test_anonymous_requests_go_to_login(app, client, make_user):
 
 @pytest.mark.parametrize("role", ["viewer", "officer", "admin"])
 def test_wrong_role_gets_403(app, client, login_as, role):
-    login_as(role)
+    from diaspora.api.tokens import issue_token
+    from diaspora.extensions import db
+    from diaspora.models import User
+
+    user = login_as(role)
+    with app.app_context():
+        owner = db.session.get(User, user.id)
+        secret = issue_token(owner, "tests", actor=owner).secret
+        db.session.commit()
     granted = ROLE_PERMISSIONS[role]
     for rule in routes(app):
         access = access_of(app.view_functions[rule.endpoint])
@@ -93,7 +101,9 @@ def test_wrong_role_gets_403(app, client, login_as, role):
         if access <= granted:
             continue
         method = "GET" if "GET" in rule.methods else "POST"
-        response = client.open(_sample_url(rule), method=method)
+        # The API takes bearer tokens, not the session cookie.
+        headers = {"Authorization": f"Bearer {secret}"} if rule.rule.startswith("/api/") else {}
+        response = client.open(_sample_url(rule), method=method, headers=headers)
         assert response.status_code == 403, (role, rule.rule)
 
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-ROW_HEIGHT = 26
-LABEL_WIDTH = 230
-BAR_AREA = 300
+ROW_HEIGHT = 32
+LABEL_WIDTH = 250
+BAR_AREA = 280
 NUMBER_GAP = 8
 WIDTH = LABEL_WIDTH + BAR_AREA + 70
 
@@ -50,12 +50,15 @@ def bar_chart(items: list[tuple[str, int]]) -> BarChart:
             BarRow(
                 label=label if len(label) <= 34 else label[:33] + "…",
                 value=value,
-                y=y + 4,
+                y=y + 5,
                 bar_width=width,
-                text_y=y + 18,
+                text_y=y + 22,
                 number_x=LABEL_WIDTH + width + NUMBER_GAP,
             )
         )
     return BarChart(
-        rows=rows, width=WIDTH, height=max(ROW_HEIGHT, len(rows) * ROW_HEIGHT), label_width=LABEL_WIDTH
+        rows=rows,
+        width=WIDTH,
+        height=max(ROW_HEIGHT, len(rows) * ROW_HEIGHT),
+        label_width=LABEL_WIDTH,
     )

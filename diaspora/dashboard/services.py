@@ -151,13 +151,15 @@ def possible_duplicates(limit: int = LIST_LIMIT) -> QualityList:
     )
     ids.update(
         db.session.scalars(
-            select(Contact.id).join(
+            select(Contact.id)
+            .join(
                 same_name,
                 and_(
                     same_name.c.name_folded == Contact.name_folded,
                     same_name.c.country == Contact.country,
                 ),
-            ).where(_live())
+            )
+            .where(_live())
         )
     )
     for table, column in ((ContactEmail, ContactEmail.email), (ContactPhone, ContactPhone.e164)):

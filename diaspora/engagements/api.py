@@ -29,6 +29,7 @@ from diaspora.extensions import db
 from diaspora.models import Engagement, EngagementType
 from diaspora.plan import services as plan_services
 from diaspora.plan.activities import ActivityFilter, find_activities, summarize
+from diaspora.reference.services import seeded_plan_task_codes
 
 hooks.register()
 
@@ -276,9 +277,7 @@ def plan_task_activities(code: str):
     if errors:
         raise ValidationFailed(errors)
     activities = find_activities(ActivityFilter(task_codes=(task.code,)))
-    if year:
-        activities = [row for row in activities if row.start.year == year]
-    newest = list(reversed(activities))
+    newest = [row for row in reversed(activities) if not year or row.start.year == year]
     start = (page - 1) * per_page
     body = _page_json(
         [activity_json(row) for row in newest[start : start + per_page]],
@@ -325,12 +324,11 @@ def _query(name: str, schema: dict, description: str) -> dict:
 
 PAGING = [
     _query("page", {"type": "integer", "minimum": 1, "maximum": 100000}, "Page, from 1"),
-    _query(
-        "per_page", {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE}, "Items a page"
-    ),
+    _query("per_page", {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE}, "Items a page"),
 ]
 ERRORS = {"401": PROBLEM, "403": PROBLEM, "422": PROBLEM, "429": PROBLEM}
 TYPE_CODES = [member.value for member in EngagementType]
+TASK_CODES = seeded_plan_task_codes()
 DATE = {"type": "string", "format": "date", "examples": ["2026-02-14"]}
 NULLABLE_DATE = {"type": ["string", "null"], "format": "date"}
 
@@ -421,7 +419,11 @@ SCHEMAS: dict[str, Any] = {
                 "minItems": 1,
                 "items": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
             },
-            "plan_tasks": {"type": "array", "items": {"type": "string"}, "examples": [["II.4"]]},
+            "plan_tasks": {
+                "type": "array",
+                "items": {"type": "string", "enum": TASK_CODES},
+                "examples": [["II.4"]],
+            },
             "organizations": {"type": "array", "items": {"type": "string"}},
         },
     },
@@ -527,7 +529,11 @@ def extend_document(paths: dict, schemas: dict) -> None:
                     {"type": "integer", "minimum": 1, "maximum": MAX_ID},
                     "Only those with this contact (record number)",
                 ),
-                _query("plan_task", {"type": "string"}, "Only those serving this task, e.g. II.4"),
+                _query(
+                    "plan_task",
+                    {"type": "string", "enum": TASK_CODES},
+                    "Only those serving this task, e.g. II.4",
+                ),
                 _query("type", {"type": "string", "enum": TYPE_CODES}, "Only this type"),
                 _query(
                     "year",

@@ -91,7 +91,9 @@ class EngagementForm(FlaskForm):
     participants = FieldList(FormField(ParticipantRowForm), max_entries=MAX_ROWS)
     organizations = TextAreaField(
         FIELD_LABELS["organizations"],
-        description=_l("One a line, e.g. an association of Vietnamese abroad; new names are added."),
+        description=_l(
+            "One a line, e.g. an association of Vietnamese abroad; new names are added."
+        ),
         render_kw={"rows": 2, "list": "organization-names"},
     )
     plan_tasks = MultiCheckboxField(FIELD_LABELS["plan_tasks"], validate_choice=False)

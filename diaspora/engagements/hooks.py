@@ -16,6 +16,7 @@ from sqlalchemy import exists, false, func, select
 from sqlalchemy.orm import selectinload
 
 from diaspora.audit import services as audit
+from diaspora.collation import name_sort_key
 from diaspora.contacts.merge import MERGE_STEPS
 from diaspora.engagements.labels import TYPES
 from diaspora.engagements.services import in_year
@@ -145,7 +146,7 @@ def engagement_activities(selection: ActivityFilter) -> list[Activity]:
                         Reached(row.contact_id, row.contact.full_name, row.contact.country)
                         for row in engagement.live_participants
                     ),
-                    key=lambda item: (item.name, item.contact_id),
+                    key=lambda item: (name_sort_key(item.name), item.contact_id),
                 ),
                 endpoint="engagements.show",
                 url_args={"engagement_id": engagement.id},

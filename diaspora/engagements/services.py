@@ -17,7 +17,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from diaspora.audit import services as audit
-from diaspora.contacts.organizations import find_organization, find_or_create_organization
+from diaspora.contacts.organizations import find_or_create_organization, find_organization
 from diaspora.engagements.data import EngagementData
 from diaspora.engagements.errors import EngagementAlreadySaved, EngagementChanged, EngagementGone
 from diaspora.engagements.validation import EngagementValues, validate_engagement

@@ -74,6 +74,4 @@ def purge_engagement(engagement: Engagement, *, actor: User) -> None:
     engagement_id = engagement.id
     db.session.delete(engagement)
     db.session.flush()
-    audit.record(
-        "engagement.purge", actor=actor, target_type="engagement", target_id=engagement_id
-    )
+    audit.record("engagement.purge", actor=actor, target_type="engagement", target_id=engagement_id)

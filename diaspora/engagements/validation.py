@@ -166,7 +166,8 @@ def _participants(data: EngagementData, current: Engagement | None, errors: Erro
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         contacts.update(
-            (row.id, row) for row in db.session.scalars(db.select(Contact).where(Contact.id.in_(chunk)))
+            (row.id, row)
+            for row in db.session.scalars(db.select(Contact).where(Contact.id.in_(chunk)))
         )
     result = []
     seen: set[int] = set()

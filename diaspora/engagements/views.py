@@ -264,9 +264,7 @@ def show(engagement_id: int):
 @bp.route("/<int:engagement_id>/edit", methods=["GET", "POST"])
 @requires(Permission.EDIT_ENGAGEMENTS)
 def edit(engagement_id: int):
-    engagement = services.get_engagement(
-        engagement_id, include_deleted=request.method == "POST"
-    )
+    engagement = services.get_engagement(engagement_id, include_deleted=request.method == "POST")
     form = EngagementForm()
     _prepare(form)
     if not form.is_submitted():
@@ -315,9 +313,7 @@ def _conflict_page(form: EngagementForm, engagement):
 @bp.route("/<int:engagement_id>/delete", methods=["GET", "POST"])
 @requires(Permission.EDIT_ENGAGEMENTS)
 def delete(engagement_id: int):
-    engagement = services.get_engagement(
-        engagement_id, include_deleted=request.method == "POST"
-    )
+    engagement = services.get_engagement(engagement_id, include_deleted=request.method == "POST")
     form = ConfirmForm()
     if form.validate_on_submit():
         try:

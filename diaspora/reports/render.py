@@ -70,7 +70,9 @@ def render_xlsx(report: AnnualReport, language: str = "vi") -> bytes:
         book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
         bold = book.add_format({"bold": True})
         title = book.add_format({"bold": True, "font_size": 14})
-        header = book.add_format({"bold": True, "bg_color": "#DDDDDD", "border": 1, "text_wrap": True})
+        header = book.add_format(
+            {"bold": True, "bg_color": "#DDDDDD", "border": 1, "text_wrap": True}
+        )
         wrap = book.add_format({"text_wrap": True, "valign": "top"})
         day = book.add_format({"num_format": "dd/mm/yyyy", "valign": "top"})
         number = book.add_format({"valign": "top"})
@@ -121,9 +123,7 @@ def render_xlsx(report: AnnualReport, language: str = "vi") -> bytes:
             summary.write_number(row, 2, section.count, number)
             summary.write_number(row, 3, section.contacts, number)
             summary.write_number(row, 4, len(section.countries), number)
-            text(
-                summary, row, 5, ", ".join(country_name(c, language) for c in section.countries)
-            )
+            text(summary, row, 5, ", ".join(country_name(c, language) for c in section.countries))
             row += 1
         text(summary, row, 1, _("Total (an activity serving several tasks counts once)"), bold)
         summary.write_number(row, 2, len(report.activities), bold)

@@ -28,9 +28,7 @@ def annual():
     year = _year(request.args.get("year", type=int))
     current = services.this_period().year
     years = list(range(max(current, year), min(FIRST_LISTED_YEAR, year) - 1, -1))
-    return render_template(
-        "reports/annual.html", report=services.annual_report(year), years=years
-    )
+    return render_template("reports/annual.html", report=services.annual_report(year), years=years)
 
 
 @bp.route("/annual/<int:year>.<fmt>")
