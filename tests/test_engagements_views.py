@@ -133,9 +133,9 @@ def test_home_sends_officers_to_their_dashboard(client, login_as):
     assert response.status_code == 302 and response.headers["Location"] == "/dashboard"
 
 
-def test_home_stays_for_viewers(client, login_as):
+def test_viewers_home_is_the_search(client, login_as):
     login_as("viewer")
-    assert client.get("/").status_code == 200
+    assert client.get("/").headers["Location"] == "/search/"
 
 
 # --- record, show, list ------------------------------------------------------------------------

@@ -1,8 +1,8 @@
 """engagements
 
-Revision ID: a1b837b26d12
-Revises: fd03c31fe433
-Create Date: 2026-11-26 06:36:00.746232
+Revision ID: 37148f9b95d8
+Revises: 8da0e74c9607
+Create Date: 2026-11-26 07:27:46.289207
 
 """
 from alembic import op
@@ -11,8 +11,8 @@ import diaspora.models.base
 
 
 # revision identifiers, used by Alembic.
-revision = 'a1b837b26d12'
-down_revision = 'fd03c31fe433'
+revision = '37148f9b95d8'
+down_revision = '8da0e74c9607'
 branch_labels = None
 depends_on = None
 
