@@ -416,3 +416,15 @@ def test_pages_in_both_languages(client, login_as, language, words):
     page = html(client.get("/engagements/new"))
     for word in words:
         assert word in page
+
+
+def test_search_page_filters_by_engagement(app, client, login_as, make_user, people):
+    officer = app.test_client()
+    login(officer, make_user("officer").email)
+    create(officer, people[:1], start_date="2025-05-10", end_date=None)
+    login_as("viewer", locale="en")
+    engaged = html(client.get("/search/?engaged_year=2025"))
+    assert "Trần Thị Lan" in engaged and "Lê Văn Minh" not in engaged
+    stale = html(client.get("/search/?not_engaged=5"))
+    assert "Lê Văn Minh" in stale and "Vũ Thị Hoa" in stale  # never engaged
+    assert "Trần Thị Lan" not in stale
