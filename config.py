@@ -82,6 +82,11 @@ class Config:
     SESSION_IDLE_TIMEOUT: timedelta = timedelta(minutes=_env_int("SESSION_IDLE_MINUTES", 30))
     REMEMBER_COOKIE_HTTPONLY: bool = True
 
+    # The yearly implementation report covers the twelve months starting on this day (MM-DD)
+    # of the previous year, so by default 16 November to 15 November: it is due to the
+    # Department of Culture and Sports before 15 November. "01-01" gives calendar years.
+    REPORT_PERIOD_START: str = os.environ.get("REPORT_PERIOD_START", "11-16")
+
     MAX_CONTENT_LENGTH: int = _env_int("MAX_CONTENT_LENGTH", 10 * 1024 * 1024)
     PER_PAGE: int = 50
     # Spreadsheet import and export (diaspora/transfer).

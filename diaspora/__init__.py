@@ -44,6 +44,7 @@ def create_app(config: str | None = None, overrides: dict[str, Any] | None = Non
         check_production_settings(app.config)
     check_database_url(app.config["SQLALCHEMY_DATABASE_URI"])
     check_two_factor_roles(app.config)
+    _check_report_period(app.config["REPORT_PERIOD_START"])
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         Path(INSTANCE_DIR).mkdir(parents=True, exist_ok=True)
     configure_sqlite(app.config["SQLITE_BUSY_TIMEOUT_MS"])
@@ -52,6 +53,13 @@ def create_app(config: str | None = None, overrides: dict[str, Any] | None = Non
     _register_blueprints(app)
     _register_commands(app)
     return app
+
+
+def _check_report_period(setting: str) -> None:
+    """A mistyped REPORT_PERIOD_START stops the app at once, naming the setting."""
+    from diaspora.reports.period import parse_start
+
+    parse_start(setting)
 
 
 def _init_extensions(app: Flask) -> None:
@@ -112,10 +120,14 @@ def _register_blueprints(app: Flask) -> None:
     from diaspora.contacts.trash_views import bp as trash_bp
     from diaspora.contacts.views import bp as contacts_bp
     from diaspora.core.views import bp as core_bp
+    from diaspora.dashboard.views import bp as dashboard_bp
+    from diaspora.engagements import api as _engagements_api  # noqa: F401 (routes on the api bp)
+    from diaspora.engagements.views import bp as engagements_bp
     from diaspora.plan.views import bp as plan_bp
     from diaspora.privacy.views import bp as privacy_bp
     from diaspora.reference.category_views import bp as categories_bp
     from diaspora.reference.views import bp as reference_bp
+    from diaspora.reports.views import bp as reports_bp
     from diaspora.search.views import bp as search_bp
     from diaspora.transfer.views import bp as transfer_bp
     from diaspora.users.views import bp as users_bp
@@ -141,6 +153,8 @@ def _register_blueprints(app: Flask) -> None:
         categories_bp,
         transfer_bp,
     ):
+        app.register_blueprint(blueprint)
+    for blueprint in (engagements_bp, reports_bp, dashboard_bp):
         app.register_blueprint(blueprint)
 
 

@@ -16,11 +16,14 @@ from diaspora.backup import services as backup
 from diaspora.errors import DomainError, ValidationFailed
 from diaspora.extensions import db
 from diaspora.reference.services import seed_reference
+from diaspora.reports.period import PeriodSettingError
+from diaspora.reports.services import export_annual_report
 
 users_cli = AppGroup("users", help="Manage accounts.")
 contacts_cli = AppGroup("contacts", help="Export and import contact lists.")
 backup_cli = AppGroup("backup", help="Back up the database to a file, and restore it.")
 seed_cli = AppGroup("seed", help="Load reference data.")
+report_cli = AppGroup("report", help="Produce reports.")
 
 
 def _fail(error: DomainError) -> None:
@@ -330,8 +333,48 @@ def backup_restore(file: Path, yes: bool) -> None:
     click.echo(f"Restored the {report.backend} database from {file}{_describe(report)}.")
 
 
+@report_cli.command("annual")
+@click.option("--year", type=int, required=True, help="The report's year, e.g. 2026.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["xlsx", "pdf", "html"]), required=True, help="Format."
+)
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    required=True,
+    help="File to write.",
+)
+@click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True)
+def annual_report_command(year: int, fmt: str, output: str, lang: str) -> None:
+    """The yearly implementation report, grouped by plan task (period: REPORT_PERIOD_START)."""
+    try:
+        export = export_annual_report(year, fmt, lang, actor=None)
+    except DomainError as error:
+        _fail(error)
+    except PeriodSettingError as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(1)
+    with open(output, "wb") as handle:
+        handle.write(export.content)
+    db.session.commit()
+    period = export.report.period
+    click.echo(
+        f"Wrote {output}: {len(export.report.activities)} activities "
+        f"from {period.start.isoformat()} to {period.end.isoformat()}."
+        + (" No activities were recorded in this period." if export.report.is_empty else "")
+    )
+
+
 def register_commands(app: Flask) -> None:
     from diaspora.search.commands import demo_cli, search_cli
 
-    for group in (users_cli, backup_cli, seed_cli, search_cli, demo_cli, contacts_cli):
+    for group in (
+        users_cli,
+        backup_cli,
+        seed_cli,
+        search_cli,
+        demo_cli,
+        contacts_cli,
+        report_cli,
+    ):
         app.cli.add_command(group)

@@ -89,7 +89,7 @@ def test_countries_and_plan_tasks(client, seeded, token_for):
 
 def test_session_cookie_is_not_accepted_by_the_api(client, seeded, login_as):
     login_as("admin")
-    assert client.get("/").status_code == 200
+    assert client.get("/dashboard").status_code == 200
     assert client.get("/api/v1/fields").status_code == 401
 
 

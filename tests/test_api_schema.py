@@ -56,3 +56,6 @@ def test_api_conforms_to_its_document(app, officer_token):
         check()
         checked.append(operation.label)
     assert "GET /plan-tasks/{code}" in checked
+    assert {"GET /engagements", "POST /engagements", "GET /plan-tasks/{code}/activities"} <= set(
+        checked
+    )

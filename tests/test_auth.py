@@ -82,7 +82,8 @@ def test_login_and_logout(app, client, make_user):
     user = make_user("officer")
     response = login(client, user.email.upper())
     assert response.status_code == 302
-    assert client.get("/").status_code == 200
+    assert client.get("/").headers["Location"] == "/dashboard"  # officers start there
+    assert client.get("/dashboard").status_code == 200
     with app.app_context():
         assert _db.session.get(User, user.id).last_login_at is not None
     response = client.post("/logout")
@@ -159,7 +160,7 @@ def test_deactivation_ends_existing_sessions(app, make_user):
     officer = make_user("officer")
     officer_client = app.test_client()
     login(officer_client, officer.email)
-    assert officer_client.get("/").status_code == 200
+    assert officer_client.get("/dashboard").status_code == 200
     admin_client = app.test_client()
     login(admin_client, admin.email)
     response = admin_client.post(

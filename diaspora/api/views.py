@@ -91,8 +91,17 @@ def plan_tasks():
     return jsonify({"items": [_task(t, language) for t in plan_services.list_plan_tasks()]})
 
 
+# Features add keys to a plan task's detail: callables (task, language) -> dict (engagements add
+# the activities linked to the task).
+PLAN_TASK_DETAILS: list = []
+
+
 @bp.get("/plan-tasks/<code>")
 @requires(Permission.VIEW_REFERENCE)
 def plan_task(code: str):
     language = current_language()
-    return jsonify(_task(plan_services.get_plan_task(code), language))
+    task = plan_services.get_plan_task(code)
+    body = _task(task, language)
+    for add_details in PLAN_TASK_DETAILS:
+        body.update(add_details(task, language))
+    return jsonify(body)

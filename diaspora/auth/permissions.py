@@ -37,6 +37,11 @@ class Permission(StrEnum):
     EXPORT_PERSONAL = "contacts.export_personal"  # lists with emails, phones, addresses, …
     IMPORT_CONTACTS = "contacts.import"  # spreadsheet imports, their commit and undo
     VIEW_AUDIT = "audit.view"
+    VIEW_ENGAGEMENTS = "engagements.view"  # engagements, plan-task activities
+    EDIT_ENGAGEMENTS = "engagements.edit"  # record, edit, move to the trash, restore
+    PURGE_ENGAGEMENTS = "engagements.purge"  # remove from the trash for good
+    VIEW_REPORTS = "reports.view"  # the yearly implementation report and its downloads
+    VIEW_DASHBOARD = "dashboard.view"  # the officers' home page
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
@@ -46,6 +51,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.VIEW_REFERENCE,
             Permission.VIEW_CONTACTS,
             Permission.EXPORT_CONTACTS,
+            Permission.VIEW_ENGAGEMENTS,
+            Permission.VIEW_REPORTS,
         }
     ),
     Role.OFFICER: frozenset(
@@ -59,6 +66,10 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.EXPORT_CONTACTS,
             Permission.EXPORT_PERSONAL,
             Permission.IMPORT_CONTACTS,
+            Permission.VIEW_ENGAGEMENTS,
+            Permission.EDIT_ENGAGEMENTS,
+            Permission.VIEW_REPORTS,
+            Permission.VIEW_DASHBOARD,
         }
     ),
     Role.ADMIN: frozenset(Permission),

@@ -28,6 +28,8 @@ from diaspora.contacts.labels import FIELD_LABELS, ORGANIZATION_KINDS, REASONS
 from diaspora.contacts.organizations import list_organizations
 from diaspora.contacts.present import Lookups, format_value, history_rows
 from diaspora.contacts.validation import display_phone, today
+from diaspora.engagements.labels import TYPES as ENGAGEMENT_TYPES
+from diaspora.engagements.timeline import contact_timeline
 from diaspora.errors import DomainError, NotFound, ValidationFailed
 from diaspora.extensions import db
 from diaspora.forms import apply_errors
@@ -228,6 +230,20 @@ def profile(contact_id: int):
         confirm_form=ConfirmForm(),
         withdraw_form=WithdrawConsentForm(formdata=None, withdrawn_on=today().isoformat()),
         value=lambda name, v: format_value(name, v, lookups),
+        timeline=_timeline(contact),
+    )
+
+
+def _timeline(contact):
+    """The engagement timeline, filtered by ?etype= and ?eyear= (unknown values ignored)."""
+    if not can(current_user, Permission.VIEW_ENGAGEMENTS):
+        return None
+    kind = request.args.get("etype", "")
+    year = request.args.get("eyear", type=int)
+    return contact_timeline(
+        contact.id,
+        type=kind if kind in ENGAGEMENT_TYPES else "",
+        year=year if year and 1900 <= year <= 9999 else None,
     )
 
 

@@ -9,7 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField
 
 from diaspora.auth import services as auth_services
-from diaspora.auth.permissions import public, requires
+from diaspora.auth.permissions import Permission, can, public, requires
 from diaspora.errors import DomainError
 from diaspora.extensions import db
 from diaspora.forms import safe_next
@@ -31,7 +31,10 @@ def inject_language_form() -> dict:
 @bp.route("/")
 @requires()
 def home():
-    """Viewers (officials of other departments) come to search experts: that is their home."""
+    """Officers and administrators start on their dashboard; viewers (officials of other
+    departments) come to search experts: that is their home."""
+    if can(current_user, Permission.VIEW_DASHBOARD):
+        return redirect(url_for("dashboard.index"))
     if current_user.role == "viewer":
         return redirect(url_for("search.index"))
     return render_template("core/home.html")

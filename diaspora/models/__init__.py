@@ -23,6 +23,14 @@ from diaspora.models.contact import (
     ContactPhone,
     contact_categories,
 )
+from diaspora.models.engagement import (
+    Engagement,
+    EngagementParticipant,
+    EngagementType,
+    ParticipantRole,
+    engagement_organizations,
+    engagement_plan_tasks,
+)
 from diaspora.models.organization import Membership, Organization
 from diaspora.models.reference import Agency, ExpertiseField, PlanTask, PlanTaskAgency
 from diaspora.models.transfer import ImportBatch, ImportMapping, ImportRow
@@ -44,6 +52,9 @@ __all__ = [
     "ContactLanguage",
     "ContactPhone",
     "ContactStatus",
+    "Engagement",
+    "EngagementParticipant",
+    "EngagementType",
     "ExpertiseField",
     "ExpertiseLevel",
     "Gender",
@@ -54,6 +65,7 @@ __all__ = [
     "Membership",
     "Organization",
     "OrganizationKind",
+    "ParticipantRole",
     "PlanTask",
     "PlanTaskAgency",
     "RecoveryCode",
@@ -63,5 +75,7 @@ __all__ = [
     "User",
     "audit_purge_allowed",
     "contact_categories",
+    "engagement_organizations",
+    "engagement_plan_tasks",
     "utcnow",
 ]

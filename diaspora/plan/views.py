@@ -1,14 +1,18 @@
-"""The plan's tasks: list and detail (later issues add the activities linked to a task)."""
+"""The plan's tasks: list and detail, with every activity linked to a task."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, render_template, request
+from flask_login import current_user
 
-from diaspora.auth.permissions import Permission, requires
+from diaspora.auth.permissions import Permission, can, requires
 from diaspora.errors import NotFound
 from diaspora.plan import services
+from diaspora.plan.activities import ActivityFilter, find_activities, summarize
 
 bp = Blueprint("plan", __name__, url_prefix="/plan")
+
+PER_PAGE = 50
 
 
 @bp.route("/")
@@ -24,4 +28,23 @@ def task(code: str):
         task = services.get_plan_task(code)
     except NotFound:
         abort(404)
-    return render_template("plan/task.html", task=task)
+    if not can(current_user, Permission.VIEW_ENGAGEMENTS):
+        return render_template("plan/task.html", task=task, activities=None)
+    # Every kind of activity that registered a source (engagements; outreach and delegation
+    # visits when they exist), newest first.
+    found = find_activities(ActivityFilter(task_codes=(task.code,)))
+    summary = summarize(found)
+    year = request.args.get("year", type=int)
+    shown = [row for row in reversed(found) if not year or row.start.year == year]
+    pages = max(1, -(-len(shown) // PER_PAGE))
+    page = min(max(1, request.args.get("page", 1, type=int) or 1), pages)
+    return render_template(
+        "plan/task.html",
+        task=task,
+        activities=shown[(page - 1) * PER_PAGE : page * PER_PAGE],
+        matching=len(shown),
+        summary=summary,
+        year=year if year in dict(summary.by_year) else None,
+        page=page,
+        pages=pages,
+    )

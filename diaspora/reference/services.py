@@ -29,6 +29,11 @@ def _load(name: str) -> list[dict]:
     return json.loads(text)
 
 
+def seeded_plan_task_codes() -> list[str]:
+    """The plan's task codes (II.1 … IV.10), in order, as the seed data defines them."""
+    return [item["code"] for item in sorted(_load("plan_tasks.json"), key=lambda i: i["position"])]
+
+
 @dataclass
 class SeedReport:
     added: dict[str, int] = field(default_factory=dict)

@@ -1,0 +1,1 @@
+"""The officers' home page: totals, charts, next steps, data quality and the report deadline."""

@@ -1,0 +1,1 @@
+"""The yearly implementation report: grouped by plan task, as a page, XLSX and PDF."""
