@@ -38,11 +38,21 @@ def create_app(config: str | None = None, overrides: dict[str, Any] | None = Non
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         Path(INSTANCE_DIR).mkdir(parents=True, exist_ok=True)
     configure_sqlite(app.config["SQLITE_BUSY_TIMEOUT_MS"])
+    _trust_proxies(app)
 
     _init_extensions(app)
     _register_blueprints(app)
     _register_commands(app)
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind ``TRUSTED_PROXIES`` reverse proxies, take the client address from X-Forwarded-For."""
+    count = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if count > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)  # type: ignore[method-assign]
 
 
 def _init_extensions(app: Flask) -> None:
@@ -89,6 +99,9 @@ def _register_blueprints(app: Flask) -> None:
     from diaspora.contacts.views import bp as contacts_bp
     from diaspora.core.views import bp as core_bp
     from diaspora.plan.views import bp as plan_bp
+    from diaspora.public.link_views import bp as update_links_bp
+    from diaspora.public.review_views import bp as review_bp
+    from diaspora.public.views import bp as public_bp
     from diaspora.reference.category_views import bp as categories_bp
     from diaspora.reference.views import bp as reference_bp
     from diaspora.search.views import bp as search_bp
@@ -106,6 +119,8 @@ def _register_blueprints(app: Flask) -> None:
     ):
         app.register_blueprint(blueprint)
     for blueprint in (contacts_bp, consents_bp, trash_bp, organizations_bp, categories_bp):
+        app.register_blueprint(blueprint)
+    for blueprint in (public_bp, review_bp, update_links_bp):
         app.register_blueprint(blueprint)
 
 

@@ -23,6 +23,12 @@ PUBLIC_ENDPOINTS = {
     "core.health",
     "core.about",
     "api.openapi",
+    # Self-registration and personal profile-update links (issue 9).
+    "public.register",
+    "public.registered",
+    "public.update",
+    "public.update_request",
+    "public.updated",
 }
 
 

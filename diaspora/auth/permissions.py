@@ -32,6 +32,8 @@ class Permission(StrEnum):
     EDIT_CONTACTS = "contacts.edit"  # create, edit, merge, record consent
     TRASH_CONTACTS = "contacts.trash"  # move to the trash, see it, restore
     PURGE_CONTACTS = "contacts.purge"  # remove from the trash for good
+    # The review queue of public submissions, and profile-update links.
+    REVIEW_SUBMISSIONS = "contacts.review"
     MANAGE_CATEGORIES = "categories.manage"
 
 
@@ -47,6 +49,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.VIEW_PERSONAL,
             Permission.EDIT_CONTACTS,
             Permission.TRASH_CONTACTS,
+            Permission.REVIEW_SUBMISSIONS,
         }
     ),
     Role.ADMIN: frozenset(Permission),

@@ -25,6 +25,12 @@ from diaspora.models.contact import (
 )
 from diaspora.models.organization import Membership, Organization
 from diaspora.models.reference import Agency, ExpertiseField, PlanTask, PlanTaskAgency
+from diaspora.models.submission import (
+    Submission,
+    SubmissionKind,
+    SubmissionStatus,
+    UpdateLink,
+)
 from diaspora.models.user import Role, User
 
 __all__ = [
@@ -53,7 +59,11 @@ __all__ = [
     "PlanTaskAgency",
     "Role",
     "Source",
+    "Submission",
+    "SubmissionKind",
+    "SubmissionStatus",
     "UTCDateTime",
+    "UpdateLink",
     "User",
     "contact_categories",
     "utcnow",
