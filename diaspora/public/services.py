@@ -125,7 +125,7 @@ def record_submission(submission: Submission) -> Submission:
 def new_submission(kind: SubmissionKind, evidence: Evidence, **values: Any) -> Submission:
     return Submission(
         reference=new_reference(),
-        kind=kind.value,
+        kind=SubmissionKind(kind).value,
         status=SubmissionStatus.PENDING.value,
         language=evidence.language if evidence.language in ("vi", "en") else "vi",
         notice_version=evidence.notice_version,

@@ -104,6 +104,19 @@ def _refused(form: PublicProfileForm, error: DomainError) -> int:
     return 200
 
 
+def _trapped(form: RegistrationForm) -> None:
+    """The honeypot was filled in: refuse, with the other answers' own messages too (a person
+    whose browser filled the hidden field in sends again and gets through)."""
+    current_app.logger.warning("Public registration refused: honeypot filled in")
+    form.contact_url.data = ""
+    errors = {None: [_("The form could not be sent. Check your answers and send it again.")]}
+    try:
+        submissions.validate_public(form.to_data(), form.chosen_purposes(), require_store=True)
+    except ValidationFailed as error:
+        errors.update(error.errors)
+    raise ValidationFailed(errors)
+
+
 @bp.route("/register", methods=["GET", "POST"])
 @public
 def register():
@@ -116,11 +129,7 @@ def register():
         try:
             _guard()
             if form.contact_url.data:
-                current_app.logger.warning("Public registration refused: honeypot filled in")
-                form.contact_url.data = ""
-                raise ValidationFailed(
-                    {None: [_("The form could not be sent. Check your answers and send it again.")]}
-                )
+                _trapped(form)
             if form.validate():
                 submission = submissions.submit_registration(
                     form.to_data(), form.chosen_purposes(), evidence=_evidence()
