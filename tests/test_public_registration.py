@@ -13,7 +13,7 @@ import pytest
 
 from diaspora import create_app
 from diaspora.extensions import db as _db
-from diaspora.models import AuditEvent, Submission
+from diaspora.models import AuditEvent, Organization, Submission
 from diaspora.public.notice import NOTICE_VERSION
 from diaspora.public.payload import PUBLIC_FIELDS
 from tests.public_helpers import (
@@ -81,6 +81,33 @@ def test_a_registration_waits_for_review_and_is_nowhere_else(app, client):
         )
         assert event.actor_id is None and event.details["reference"] == reference
         assert "lan.nguyen@example.de" not in str(event.details)
+
+
+def test_a_double_click_makes_one_submission_but_a_changed_form_another(app, client):
+    form = registration(entry_key="k" * 32)
+    first = client.post("/register", data=form)
+    second = client.post("/register", data=form)
+    assert first.status_code == second.status_code == 302
+    with app.app_context():
+        assert len(submissions()) == 1
+    # Back to the form, another family member, sent again with the same key: kept too.
+    changed = registration(
+        entry_key="k" * 32, full_name="Nguyễn Văn Bình", emails="binh@example.de"
+    )
+    assert client.post("/register", data=changed).status_code == 302
+    with app.app_context():
+        assert [s.display_name for s in submissions()] == ["Nguyễn Thị Lan", "Nguyễn Văn Bình"]
+
+
+def test_organizations_are_not_created_before_review(app, client):
+    data = registration(**{"memberships-0-organization": "Hội người Việt tại Leipzig"})
+    assert client.post("/register", data=data).status_code == 302
+    with app.app_context():
+        assert _db.session.scalar(_db.select(_db.func.count(Organization.id))) == 0
+        [submission] = submissions()
+        assert submission.payload["memberships"] == [
+            {"organization": "Hội người Việt tại Leipzig", "role": ""}
+        ]
 
 
 def test_the_done_page_needs_a_submission(client):

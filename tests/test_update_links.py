@@ -372,3 +372,60 @@ def test_bad_input_on_the_link_keeps_the_link_and_the_answers(app, client, login
     with app.app_context():
         assert submissions() == []
         assert _db.session.scalars(_db.select(UpdateLink)).one().used_at is None
+
+
+def test_an_update_for_a_record_merged_meanwhile_goes_to_the_survivor(app, client, login_as):
+    contact_id = person(app)
+    login_as("officer")
+    path = issue(client, contact_id)
+    visitor = app.test_client()
+    data = page_form(visitor.get(path).get_data(as_text=True))
+    data["city"] = "Nantes"
+    assert visitor.post(path, data=data).status_code == 302
+    with app.app_context():  # the record is merged into another one before the review
+        from diaspora.contacts import merge
+
+        officer = new_user("officer")
+        survivor = contacts.create_contact(
+            ContactData(full_name="Phạm Thị Mai", country="FR", city="Paris"),
+            actor=officer,
+            acknowledged=[contact_id],
+        )
+        absorbed = _db.session.get(Contact, contact_id)
+        merge.merge_contacts(
+            survivor,
+            absorbed,
+            {},
+            survivor_version=survivor.version,
+            absorbed_version=absorbed.version,
+            actor=officer,
+        )
+        _db.session.commit()
+        survivor_id, version = survivor.id, survivor.version
+        [submission] = submissions()
+    html = client.get(f"/review/{submission.id}").get_data(as_text=True)
+    assert f"/review/{submission.id}/apply/{survivor_id}" in html
+    response = client.post(
+        f"/review/{submission.id}/apply/{survivor_id}",
+        data={"version": "1", "contact_version": str(version), "choice_city": "submitted"},
+    )
+    assert response.status_code == 302, errors(response)
+    with app.app_context():
+        assert _db.session.get(Contact, survivor_id).city == "Nantes"
+
+
+def test_purging_the_record_removes_what_the_person_sent(app, client, login_as):
+    contact_id = person(app)
+    login_as("officer")
+    path = issue(client, contact_id)
+    visitor = app.test_client()
+    data = page_form(visitor.get(path).get_data(as_text=True))
+    assert visitor.post(path, data=data).status_code == 302
+    with app.app_context():
+        admin = new_user("admin")
+        contact = _db.session.get(Contact, contact_id)
+        trash.delete_contact(contact, actor=admin)
+        trash.purge_contact(contact, actor=admin)
+        _db.session.commit()
+        assert submissions() == []
+        assert _db.session.scalars(_db.select(UpdateLink)).all() == []

@@ -98,8 +98,9 @@ class Submission(Base):
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     client_hash: Mapped[str] = mapped_column(String(64), default="")
     # The contact it created or was applied to; for updates and requests, the person's record.
+    # Purging that record (erasure) removes what the person sent with it.
     contact_id: Mapped[int | None] = mapped_column(
-        ForeignKey("contacts.id", ondelete="SET NULL"), index=True
+        ForeignKey("contacts.id", ondelete="CASCADE"), index=True
     )
     link_id: Mapped[int | None] = mapped_column(
         ForeignKey("update_links.id", ondelete="SET NULL"), index=True
@@ -107,6 +108,8 @@ class Submission(Base):
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     reason: Mapped[str] = mapped_column(Text, default="")  # why it was rejected, or a note
+    # The key of the form that sent it: a form posted twice makes one submission.
+    entry_key: Mapped[str | None] = mapped_column(String(64), unique=True)
     # Two officers deciding at the same moment: the second one's flush fails.
     version: Mapped[int] = mapped_column(Integer, default=1)
 

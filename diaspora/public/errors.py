@@ -15,6 +15,13 @@ class AlreadyDecided(Conflict):
         self.submission = submission
 
 
+class AlreadySent(Conflict):
+    """The same registration form was posted twice at the same moment."""
+
+    def __init__(self) -> None:
+        super().__init__(_l("This form has already been sent."))
+
+
 class LinkUnusable(DomainError):
     """A profile-update link that cannot be used: unknown, expired, used, revoked."""
 
@@ -24,7 +31,10 @@ class LinkUnusable(DomainError):
     MESSAGES = {
         "unknown": _l("This link is not valid. Check that you copied the whole address."),
         "expired": _l("This link has expired."),
-        "used": _l("This link has already been used: each link works once."),
+        "used": _l(
+            "This link has already been used: each link works once. If you have just sent the "
+            "form, it has arrived."
+        ),
         "revoked": _l("This link has been withdrawn by the Department."),
         "gone": _l("The profile this link was made for is no longer in the registry."),
     }

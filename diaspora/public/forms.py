@@ -207,6 +207,8 @@ class PublicProfileForm(FlaskForm):
 
 
 class RegistrationForm(PublicProfileForm):
+    # Makes a double-clicked form one submission.
+    entry_key = HiddenField()
     # A trap for robots: hidden from people (and from the keyboard), filled in by scripts.
     contact_url = StringField(_l("Leave this field empty"))
 

@@ -96,6 +96,8 @@ def _show_page(submission, *, approve_form=None, reject_form=None, status: int =
     prop = None
     held = []
     contact = submission.contact
+    if contact is not None:  # merged since: the record that lives on
+        contact = contacts.survivor_of(contact)
     if submission.kind == SubmissionKind.UPDATE and contact is not None and submission.pending:
         prop = services.proposal(submission, contact)
     if submission.kind == SubmissionKind.COPY and contact is not None:
@@ -160,7 +162,7 @@ def show(submission_id: int):
 
 
 @bp.route("/<int:submission_id>/approve", methods=["POST"])
-@requires(Permission.REVIEW_SUBMISSIONS)
+@requires(Permission.REVIEW_SUBMISSIONS, Permission.EDIT_CONTACTS)
 def approve(submission_id: int):
     submission = services.get_submission(submission_id)
     form = DecisionForm()

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from diaspora.audit import services as audit
@@ -41,7 +42,7 @@ from diaspora.models import (
     utcnow,
 )
 from diaspora.public import payload as P
-from diaspora.public.errors import AlreadyDecided
+from diaspora.public.errors import AlreadyDecided, AlreadySent
 from diaspora.text import clean_lines, word_key
 
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read out on the phone
@@ -136,19 +137,45 @@ def new_submission(kind: SubmissionKind, evidence: Evidence, **values: Any) -> S
 
 
 def submit_registration(
-    data: ContactData, purposes: Collection[str], *, evidence: Evidence
+    data: ContactData,
+    purposes: Collection[str],
+    *,
+    evidence: Evidence,
+    entry_key: str | None = None,
 ) -> Submission:
-    """A registration from the public form, waiting for review. Nothing else is touched."""
+    """A registration from the public form, waiting for review. Nothing else is touched.
+
+    The same form posted twice (a double click) gives the first submission back; a form sent
+    again with other answers (the browser's Back button, another family member) is a new one.
+    """
     values, chosen = validate_public(data, purposes, require_store=True)
-    return record_submission(
-        new_submission(
-            SubmissionKind.REGISTRATION,
-            evidence,
-            payload=P.payload_from_values(values),
-            purposes=chosen,
-            withdrawn=[],
-        )
+    payload = P.payload_from_values(values)
+    key = entry_key if entry_key and len(entry_key) <= 64 else None
+    earlier = find_by_entry_key(key)
+    if earlier is not None:
+        if earlier.payload == payload and earlier.purposes == chosen:
+            return earlier
+        key = None
+    submission = new_submission(
+        SubmissionKind.REGISTRATION,
+        evidence,
+        payload=payload,
+        purposes=chosen,
+        withdrawn=[],
+        entry_key=key,
     )
+    try:
+        return record_submission(submission)
+    except IntegrityError as error:
+        if key and "entry_key" in str(error.orig):
+            raise AlreadySent() from None  # the other post of a double click won the race
+        raise
+
+
+def find_by_entry_key(entry_key: str | None) -> Submission | None:
+    if not entry_key:
+        return None
+    return db.session.scalar(db.select(Submission).where(Submission.entry_key == entry_key))
 
 
 # --- reading the queue ---
@@ -371,7 +398,10 @@ def apply_submission(
     Consents the person gave are added with their evidence; returns the record's field diff.
     """
     _check(submission, expected_version, {SubmissionKind.REGISTRATION, SubmissionKind.UPDATE})
-    if submission.kind == SubmissionKind.UPDATE and submission.contact_id != contact.id:
+    person = submission.contact
+    if submission.kind == SubmissionKind.UPDATE and (
+        person is None or contacts.survivor_of(person).id != contact.id
+    ):
         raise ValidationFailed.single(
             "contact", _l("An update can only be applied to the record it was sent for.")
         )

@@ -7,6 +7,8 @@ wrong, the person's answers stay on the page.
 
 from __future__ import annotations
 
+import secrets
+
 from flask import (
     Blueprint,
     current_app,
@@ -29,7 +31,7 @@ from diaspora.models import SubmissionKind
 from diaspora.public import links
 from diaspora.public import services as submissions
 from diaspora.public.client import SubmissionThrottle, client_hash
-from diaspora.public.errors import LinkUnusable, TooManySubmissions
+from diaspora.public.errors import AlreadySent, LinkUnusable, TooManySubmissions
 from diaspora.public.forms import PublicProfileForm, RegistrationForm, RequestForm, UpdateForm
 from diaspora.public.notice import NOTICE_VERSION
 from diaspora.public.payload import public_snapshot
@@ -125,6 +127,7 @@ def register():
     status = 200
     if not form.is_submitted():
         form.preferred_language.data = current_language()
+        form.entry_key.data = secrets.token_urlsafe(24)
     else:
         try:
             _guard()
@@ -132,11 +135,19 @@ def register():
                 _trapped(form)
             if form.validate():
                 submission = submissions.submit_registration(
-                    form.to_data(), form.chosen_purposes(), evidence=_evidence()
+                    form.to_data(),
+                    form.chosen_purposes(),
+                    evidence=_evidence(),
+                    entry_key=form.entry_key.data,
                 )
                 db.session.commit()
                 session["submitted_references"] = [submission.reference]
                 return redirect(url_for(".registered"))
+        except AlreadySent:
+            db.session.rollback()
+            earlier = submissions.find_by_entry_key(form.entry_key.data)
+            session["submitted_references"] = [earlier.reference] if earlier else []
+            return redirect(url_for(".registered"))
         except DomainError as error:
             status = _refused(form, error)
     return render_template("public/register.html", form=form, notice_version=NOTICE_VERSION), status

@@ -1,8 +1,8 @@
 """self-registration: submissions waiting for review, and profile-update links
 
-Revision ID: 85f8ae335d46
+Revision ID: 12c5e9e76d20
 Revises: 8da0e74c9607
-Create Date: 2026-11-26 07:17:55.842914
+Create Date: 2026-11-26 07:38:13.129944
 
 """
 from alembic import op
@@ -11,7 +11,7 @@ import diaspora.models.base
 
 
 # revision identifiers, used by Alembic.
-revision = '85f8ae335d46'
+revision = '12c5e9e76d20'
 down_revision = '8da0e74c9607'
 branch_labels = None
 depends_on = None
@@ -56,14 +56,16 @@ def upgrade():
     sa.Column('reviewed_by_id', sa.Integer(), nullable=True),
     sa.Column('reviewed_at', diaspora.models.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('reason', sa.Text(), nullable=False),
+    sa.Column('entry_key', sa.String(length=64), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.CheckConstraint("kind IN ('registration', 'update', 'copy', 'erasure')", name=op.f('ck_submissions_kind')),
     sa.CheckConstraint("language IN ('vi', 'en')", name=op.f('ck_submissions_language')),
     sa.CheckConstraint("status IN ('pending', 'approved', 'merged', 'rejected')", name=op.f('ck_submissions_status')),
-    sa.ForeignKeyConstraint(['contact_id'], ['contacts.id'], name=op.f('fk_submissions_contact_id_contacts'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['contact_id'], ['contacts.id'], name=op.f('fk_submissions_contact_id_contacts'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['link_id'], ['update_links.id'], name=op.f('fk_submissions_link_id_update_links'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['reviewed_by_id'], ['users.id'], name=op.f('fk_submissions_reviewed_by_id_users'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_submissions')),
+    sa.UniqueConstraint('entry_key', name=op.f('uq_submissions_entry_key')),
     sa.UniqueConstraint('reference', name=op.f('uq_submissions_reference'))
     )
     with op.batch_alter_table('submissions', schema=None) as batch_op:
