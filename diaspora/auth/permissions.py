@@ -35,11 +35,20 @@ class Permission(StrEnum):
     # The review queue of public submissions, and profile-update links.
     REVIEW_SUBMISSIONS = "contacts.review"
     MANAGE_CATEGORIES = "categories.manage"
+    EXPORT_CONTACTS = "contacts.export"  # lists of non-personal columns
+    EXPORT_PERSONAL = "contacts.export_personal"  # lists with emails, phones, addresses, …
+    IMPORT_CONTACTS = "contacts.import"  # spreadsheet imports, their commit and undo
+    VIEW_AUDIT = "audit.view"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     Role.VIEWER: frozenset(
-        {Permission.SIGNED_IN, Permission.VIEW_REFERENCE, Permission.VIEW_CONTACTS}
+        {
+            Permission.SIGNED_IN,
+            Permission.VIEW_REFERENCE,
+            Permission.VIEW_CONTACTS,
+            Permission.EXPORT_CONTACTS,
+        }
     ),
     Role.OFFICER: frozenset(
         {
@@ -50,6 +59,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.EDIT_CONTACTS,
             Permission.TRASH_CONTACTS,
             Permission.REVIEW_SUBMISSIONS,
+            Permission.EXPORT_CONTACTS,
+            Permission.EXPORT_PERSONAL,
+            Permission.IMPORT_CONTACTS,
         }
     ),
     Role.ADMIN: frozenset(Permission),

@@ -1,7 +1,7 @@
 """Every model, re-exported so that Alembic and ``db.create_all`` see the whole schema."""
 
 from diaspora.models.api_token import ApiToken
-from diaspora.models.audit import AuditEvent
+from diaspora.models.audit import AuditEvent, AuditTrailIsAppendOnly, audit_purge_allowed
 from diaspora.models.base import Base, UTCDateTime, utcnow
 from diaspora.models.category import Category
 from diaspora.models.choices import (
@@ -31,12 +31,14 @@ from diaspora.models.submission import (
     SubmissionStatus,
     UpdateLink,
 )
-from diaspora.models.user import Role, User
+from diaspora.models.transfer import ImportBatch, ImportMapping, ImportRow
+from diaspora.models.user import RecoveryCode, Role, User
 
 __all__ = [
     "Agency",
     "ApiToken",
     "AuditEvent",
+    "AuditTrailIsAppendOnly",
     "Base",
     "Category",
     "ConsentMethod",
@@ -51,12 +53,16 @@ __all__ = [
     "ExpertiseField",
     "ExpertiseLevel",
     "Gender",
+    "ImportBatch",
+    "ImportMapping",
+    "ImportRow",
     "LegalBasis",
     "Membership",
     "Organization",
     "OrganizationKind",
     "PlanTask",
     "PlanTaskAgency",
+    "RecoveryCode",
     "Role",
     "Source",
     "Submission",
@@ -65,6 +71,7 @@ __all__ = [
     "UTCDateTime",
     "UpdateLink",
     "User",
+    "audit_purge_allowed",
     "contact_categories",
     "utcnow",
 ]

@@ -6,12 +6,12 @@ from flask import Blueprint, current_app, flash, redirect, render_template, url_
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from diaspora import clock
 from diaspora.auth.permissions import Permission, requires
 from diaspora.contacts import services as contacts
 from diaspora.errors import DomainError, ValidationFailed
 from diaspora.extensions import db
 from diaspora.forms import ConfirmForm, apply_errors
-from diaspora.models import utcnow
 from diaspora.public import links
 from diaspora.public.forms import LinkForm
 from diaspora.public.labels import LINK_STATES
@@ -53,7 +53,7 @@ def index(contact_id: int):
         else:
             db.session.commit()
             url = public_url(issued.secret)
-    now = utcnow()
+    now = clock.now()
     return render_template(
         "update_links/index.html",
         contact=contact,

@@ -18,6 +18,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import update
 
+from diaspora import clock
 from diaspora.audit import services as audit
 from diaspora.contacts import consent as consents
 from diaspora.contacts import services as contacts
@@ -33,7 +34,6 @@ from diaspora.models import (
     SubmissionKind,
     UpdateLink,
     User,
-    utcnow,
 )
 from diaspora.public import payload as P
 from diaspora.public.errors import LinkUnusable
@@ -66,7 +66,7 @@ def issue_link(contact: Contact, *, actor: User, days: int) -> IssuedLink:
         raise ValidationFailed.single(
             "days", _l("Choose between %(low)d and %(high)d days.", low=1, high=MAX_DAYS)
         )
-    now = utcnow()
+    now = clock.now()
     for earlier in links_of(contact):
         if earlier.state(now) == "active":
             earlier.revoked_at = now
@@ -109,9 +109,9 @@ def get_link(link_id: int) -> UpdateLink:
 
 
 def revoke_link(link: UpdateLink, *, actor: User) -> None:
-    if link.state() != "active":
+    if link.state(clock.now()) != "active":
         raise Conflict(_l("This link can no longer be used; there is nothing to withdraw."))
-    link.revoked_at = utcnow()
+    link.revoked_at = clock.now()
     link.revoked_by_id = actor.id
     db.session.flush()
     audit.record(
@@ -130,7 +130,7 @@ def resolve_link(secret: str | None) -> tuple[UpdateLink, Contact]:
     link = db.session.scalar(db.select(UpdateLink).where(UpdateLink.token_hash == _digest(secret)))
     if link is None:
         raise LinkUnusable("unknown")
-    state = link.state()
+    state = link.state(clock.now())
     if state != "active":
         raise LinkUnusable(state)
     contact = contacts.survivor_of(link.contact)
@@ -141,7 +141,7 @@ def resolve_link(secret: str | None) -> tuple[UpdateLink, Contact]:
 
 def _consume(link: UpdateLink) -> None:
     """Use the link up, once: of two posts at the same moment, the second one finds it used."""
-    now = utcnow()
+    now = clock.now()
     result = db.session.execute(
         update(UpdateLink)
         .where(

@@ -1,7 +1,7 @@
 """self-registration: submissions waiting for review, and profile-update links
 
 Revision ID: 12c5e9e76d20
-Revises: 8da0e74c9607
+Revises: 5e1c0a7d2b94
 Create Date: 2026-11-26 07:38:13.129944
 
 """
@@ -12,7 +12,7 @@ import diaspora.models.base
 
 # revision identifiers, used by Alembic.
 revision = '12c5e9e76d20'
-down_revision = '8da0e74c9607'
+down_revision = '5e1c0a7d2b94'
 branch_labels = None
 depends_on = None
 
