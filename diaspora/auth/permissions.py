@@ -32,6 +32,8 @@ class Permission(StrEnum):
     EDIT_CONTACTS = "contacts.edit"  # create, edit, merge, record consent
     TRASH_CONTACTS = "contacts.trash"  # move to the trash, see it, restore
     PURGE_CONTACTS = "contacts.purge"  # remove from the trash for good
+    # The review queue of public submissions, and profile-update links.
+    REVIEW_SUBMISSIONS = "contacts.review"
     MANAGE_CATEGORIES = "categories.manage"
     EXPORT_CONTACTS = "contacts.export"  # lists of non-personal columns
     EXPORT_PERSONAL = "contacts.export_personal"  # lists with emails, phones, addresses, …
@@ -63,6 +65,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.VIEW_PERSONAL,
             Permission.EDIT_CONTACTS,
             Permission.TRASH_CONTACTS,
+            Permission.REVIEW_SUBMISSIONS,
             Permission.EXPORT_CONTACTS,
             Permission.EXPORT_PERSONAL,
             Permission.IMPORT_CONTACTS,

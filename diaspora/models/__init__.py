@@ -33,6 +33,12 @@ from diaspora.models.engagement import (
 )
 from diaspora.models.organization import Membership, Organization
 from diaspora.models.reference import Agency, ExpertiseField, PlanTask, PlanTaskAgency
+from diaspora.models.submission import (
+    Submission,
+    SubmissionKind,
+    SubmissionStatus,
+    UpdateLink,
+)
 from diaspora.models.transfer import ImportBatch, ImportMapping, ImportRow
 from diaspora.models.user import RecoveryCode, Role, User
 
@@ -71,7 +77,11 @@ __all__ = [
     "RecoveryCode",
     "Role",
     "Source",
+    "Submission",
+    "SubmissionKind",
+    "SubmissionStatus",
     "UTCDateTime",
+    "UpdateLink",
     "User",
     "audit_purge_allowed",
     "contact_categories",
