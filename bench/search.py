@@ -51,6 +51,7 @@ def build(app, count: int, seed: int) -> None:
             print(f"Reusing the registry of {count} fictional contacts.")
             return
         print(f"Building a registry of {count} fictional contacts (seed {seed})…", flush=True)
+        db.session.rollback()  # let go of the write lock before another connection takes it
         with db.engine.begin() as connection:
             drop_structures(connection)
         db.drop_all()

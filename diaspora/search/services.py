@@ -210,8 +210,17 @@ def _facet_counts(statement, query: SearchQuery) -> dict[tuple[str, str], int]:
 
 
 def _facets(counts: dict, query: SearchQuery, language: str) -> dict[str, list[FacetValue]]:
-    fields = {row.code: row for row in db.session.scalars(select(ExpertiseField))}
-    categories = {row.code: row for row in db.session.scalars(select(Category))}
+    def named(model, kind: str) -> dict:
+        """Only the rows whose codes are counted: a few, not the whole table."""
+        codes = [code for (counted, code) in counts if counted == kind]
+        if not codes:
+            return {}
+        return {
+            row.code: row for row in db.session.scalars(select(model).where(model.code.in_(codes)))
+        }
+
+    fields = named(ExpertiseField, "field")
+    categories = named(Category, "category")
     selected = {
         "country": {code.upper() for code in query.countries},
         "field": set(query.fields),
