@@ -22,7 +22,7 @@ from diaspora.audit import services as audit
 from diaspora.contacts import consent as consents
 from diaspora.contacts import record_validation
 from diaspora.contacts.data import ContactData, ExpertiseEntry, MembershipEntry
-from diaspora.contacts.duplicates import find_duplicates, probe_from_values
+from diaspora.contacts.duplicates import probe_from_values
 from diaspora.contacts.errors import DuplicatesFound, StaleVersion
 from diaspora.contacts.services import create_contact, update_contact
 from diaspora.contacts.trash import delete_contact, purge_contact
@@ -304,14 +304,13 @@ def _analyse_row(
         row.errors = errors
         return
     row.errors = {}
-    probe = probe_from_values(values)
-    matches = find_duplicates(probe) if screen.may_match(probe) else []
+    matches = screen.matches(probe_from_values(values))
     if matches:
         row.status = "match"
-        row.match_id = matches[0].contact.id
-        row.match_version = matches[0].contact.version
+        row.match_id = matches[0].contact_id
+        row.match_version = matches[0].version
         row.match_reasons = list(matches[0].reasons)
-        row.other_matches = [match.contact.id for match in matches[1:]]
+        row.other_matches = [match.contact_id for match in matches[1:]]
     else:
         row.status = "new"
 
