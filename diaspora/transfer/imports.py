@@ -331,9 +331,15 @@ def analyse(batch: ImportBatch, *, seconds: float | None = None) -> bool:
         for key in keys or []:
             seen.setdefault(key, line)
     while True:
+        # Rows are analysed in order: the first ``analysed_count`` positions are done. Seeking
+        # by position keeps each slice's query cheap however long the file.
         rows = db.session.scalars(
             select(ImportRow)
-            .where(ImportRow.batch_id == batch.id, ImportRow.status.is_(None))
+            .where(
+                ImportRow.batch_id == batch.id,
+                ImportRow.position >= (batch.analysed_count or 0),
+                ImportRow.status.is_(None),
+            )
             .order_by(ImportRow.position)
             .limit(ANALYSIS_CHUNK)
         ).all()
