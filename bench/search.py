@@ -130,22 +130,21 @@ class PlainSQL:
                 ),
                 match.params,
             ).all()
-            connection.execute(
-                text(
-                    hits + "SELECT 'country', c.country, count(*) FROM contacts c "
-                    "JOIN hits ON hits.id = c.id GROUP BY c.country "
-                    "UNION ALL SELECT 'field', f.code, count(DISTINCT e.contact_id) "
-                    "FROM contact_expertise e JOIN hits ON hits.id = e.contact_id "
-                    "JOIN expertise_fields f ON f.id = e.field_id GROUP BY f.code "
-                    "UNION ALL SELECT 'top', p.code, count(DISTINCT e.contact_id) "
-                    "FROM contact_expertise e JOIN hits ON hits.id = e.contact_id "
-                    "JOIN expertise_fields f ON f.id = e.field_id "
-                    "JOIN expertise_fields p ON p.id = f.parent_id GROUP BY p.code "
-                    "UNION ALL SELECT 'language', l.code, count(*) FROM contact_languages l "
-                    "JOIN hits ON hits.id = l.contact_id GROUP BY l.code"
-                ),
-                match.params,
-            ).all()
+            for facet in (
+                "SELECT c.country, c.status, c.willing_advise, c.willing_invest, "
+                "c.willing_host_delegation, c.willing_promote_products, c.willing_teach, count(*) "
+                "FROM hits JOIN contacts c ON c.id = hits.id GROUP BY 1, 2, 3, 4, 5, 6, 7",
+                "SELECT p.code, count(DISTINCT e.contact_id) FROM hits "
+                "JOIN contact_expertise e ON e.contact_id = hits.id "
+                "JOIN expertise_fields f ON f.id = e.field_id "
+                "JOIN expertise_fields p ON p.id = f.parent_id GROUP BY p.code",
+                "SELECT l.code, count(*) FROM hits JOIN contact_languages l "
+                "ON l.contact_id = hits.id GROUP BY l.code",
+                "SELECT k.code, count(*) FROM hits JOIN contact_categories x "
+                "ON x.contact_id = hits.id JOIN categories k ON k.id = x.category_id "
+                "GROUP BY k.code",
+            ):
+                connection.execute(text(hits + facet), match.params).all()
             db.session.rollback()
             return total
 

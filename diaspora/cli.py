@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from diaspora.api.tokens import issue_token
+from diaspora.audit.services import record
 from diaspora.auth import services as auth_services
+from diaspora.backup import services as backup
 from diaspora.errors import DomainError, ValidationFailed
 from diaspora.extensions import db
 from diaspora.reference.services import seed_reference
 
 users_cli = AppGroup("users", help="Manage accounts.")
 contacts_cli = AppGroup("contacts", help="Export and import contact lists.")
+backup_cli = AppGroup("backup", help="Back up the database to a file, and restore it.")
 seed_cli = AppGroup("seed", help="Load reference data.")
 
 
@@ -266,8 +270,68 @@ def commit_import(batch_id, skip_errors, again, user_email):
     )
 
 
+def _database_url() -> str:
+    return current_app.config["SQLALCHEMY_DATABASE_URI"]
+
+
+def _describe(report: backup.BackupReport) -> str:
+    if not report.row_counts:
+        return ""
+    return f" ({len(report.row_counts)} tables, {report.total_rows} rows)"
+
+
+@backup_cli.command("create")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def backup_create(file: Path) -> None:
+    """Write a consistent copy of the whole database to FILE (a new file).
+
+    SQLite: the online backup API, safe while the application runs. PostgreSQL: pg_dump -Fc.
+    """
+    try:
+        report = backup.create_backup(
+            _database_url(), file, busy_timeout_ms=current_app.config["SQLITE_BUSY_TIMEOUT_MS"]
+        )
+    except backup.BackupError as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(1)
+    click.echo(f"Backed up the {report.backend} database to {report.path}{_describe(report)}.")
+
+
+@backup_cli.command("restore")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def backup_restore(file: Path, yes: bool) -> None:
+    """Replace the whole configured database with the backup in FILE.
+
+    The file is checked first (SQLite: integrity check; PostgreSQL: pg_restore --list). Stop the
+    application while restoring. The restore is then recorded in the restored audit trail.
+    """
+    if not yes:
+        click.confirm(
+            "This replaces every row of the configured database with the backup. Continue?",
+            abort=True,
+        )
+    db.session.remove()
+    db.engine.dispose()
+    try:
+        report = backup.restore_backup(
+            _database_url(), file, busy_timeout_ms=current_app.config["SQLITE_BUSY_TIMEOUT_MS"]
+        )
+    except backup.BackupError as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(1)
+    db.engine.dispose()
+    record(
+        "backup.restore",
+        actor=None,
+        details={"file": Path(file).name, "rows": report.total_rows or None},
+    )
+    db.session.commit()
+    click.echo(f"Restored the {report.backend} database from {file}{_describe(report)}.")
+
+
 def register_commands(app: Flask) -> None:
     from diaspora.search.commands import demo_cli, search_cli
 
-    for group in (users_cli, seed_cli, search_cli, demo_cli, contacts_cli):
+    for group in (users_cli, backup_cli, seed_cli, search_cli, demo_cli, contacts_cli):
         app.cli.add_command(group)

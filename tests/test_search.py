@@ -115,7 +115,10 @@ def test_facets_count_the_result_set(people):
     assert countries == {"DE": 2, "JP": 1}
     assert next(v for v in result.facets["country"] if v.code == "JP").name == "Japan"
     fields = {value.code: value.count for value in result.facets["field"]}
-    assert fields["2"] == 1 and fields["S"] == 1 and fields["3"] == 1 and fields["1.2"] == 1
+    assert fields == {"1": 1, "2": 1, "3": 1, "S": 1}  # subfields only under a chosen field
+    chosen = search(SearchQuery(text="nguyen", fields=("1", "2")), actor=officer)
+    fields = {value.code: value.count for value in chosen.facets["field"]}
+    assert fields == {"1": 1, "1.2": 1, "2": 1, "2.3": 1, "S": 1}
     languages = {value.code: value.count for value in result.facets["language"]}
     assert languages == {"vi": 3, "de": 2, "ja": 1}
 
@@ -178,3 +181,32 @@ def test_rebuild_restores_a_damaged_index(people):
     _db.session.commit()
     assert matching_ids(SearchQuery(text="nhung"), actor=officer) == [ids["nhung"]]
     assert index.indexed_count() == index.live_count() == len(ids)
+
+
+def test_renaming_a_field_or_category_reindexes_its_contacts(people):
+    from diaspora.models import Category, ExpertiseField
+    from diaspora.reference.categories import CategoryData, update_category
+    from diaspora.reference.services import FieldData, update_field
+
+    officer, ids = people
+    admin = new_user("admin")
+    field = _db.session.scalar(_db.select(ExpertiseField).where(ExpertiseField.code == "S.5"))
+    update_field(
+        field,
+        FieldData(code="S.5", name_vi="Cảng biển", name_en="Seaports", parent_id=field.parent_id),
+        actor=admin,
+    )
+    _db.session.commit()
+    assert matching_ids(SearchQuery(text="seaports"), actor=officer) == [ids["hung"]]
+    category = _db.session.scalar(_db.select(Category).order_by(Category.id))
+    contact = contacts.get_contact(ids["an"])
+    data = contacts_data_of("an", categories=[category.code])
+    contacts.update_contact(contact, data, expected_version=contact.version, actor=officer)
+    _db.session.commit()
+    update_category(
+        category,
+        CategoryData(code=category.code, name_vi="Nhà tài trợ", name_en="Benefactor"),
+        actor=admin,
+    )
+    _db.session.commit()
+    assert matching_ids(SearchQuery(text="benefactor"), actor=officer) == [ids["an"]]

@@ -36,6 +36,7 @@ class Permission(StrEnum):
     EXPORT_CONTACTS = "contacts.export"  # lists of non-personal columns
     EXPORT_PERSONAL = "contacts.export_personal"  # lists with emails, phones, addresses, …
     IMPORT_CONTACTS = "contacts.import"  # spreadsheet imports, their commit and undo
+    VIEW_AUDIT = "audit.view"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {

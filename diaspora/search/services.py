@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
-from sqlalchemy import Integer, and_, case, column, func, literal, select, text, union_all
+from sqlalchemy import Integer, and_, case, column, func, or_, select, text
 from sqlalchemy.orm import selectinload
 
 from diaspora.auth.permissions import Permission, can
@@ -120,7 +120,7 @@ def iter_contacts(query: SearchQuery, *, actor: User | None, batch: int = 500) -
 def search(query: SearchQuery, *, actor: User | None, language: str = "vi") -> SearchResult:
     query = normalized(query)
     statement, words = _statement(query, actor=actor)
-    counts = _facet_counts(statement)
+    counts = _facet_counts(statement, query)
     total = counts.pop(("total", ""), 0)
     page_ids = list(
         db.session.scalars(
@@ -148,55 +148,65 @@ def search(query: SearchQuery, *, actor: User | None, language: str = "vi") -> S
     )
 
 
-def _facet_counts(statement) -> dict[tuple[str, str], int]:
-    """Total and counts per facet value over the whole result set, in one statement."""
-    hits = statement.cte("hits")
+def _facet_counts(statement, query: SearchQuery) -> dict[tuple[str, str], int]:
+    """Total and counts per facet value over the whole result set.
+
+    A few small statements, each starting from the materialised hits: one statement with a
+    UNION of them all was planned badly by SQLite (it scanned whole link tables by their code
+    index), and separate statements let the planner drive every join from the hits.
+    """
+    hits = statement.cte("hits").prefix_with("MATERIALIZED")
     hit_id = hits.c.id
+    counts: dict[tuple[str, str], int] = {}
+
+    def add(kind: str, code: str | None, number: int) -> None:
+        if code is not None and number:
+            counts[(kind, code)] = counts.get((kind, code), 0) + number
+
+    flags = [getattr(Contact, f"willing_{flag}") for flag in WILLINGNESS]
+    rows = db.session.execute(
+        select(Contact.country, Contact.status, *flags, func.count())
+        .select_from(hits)
+        .join(Contact, Contact.id == hit_id)
+        .group_by(Contact.country, Contact.status, *flags)
+    )
+    for country, status, *values in rows:
+        number = values.pop()
+        add("total", "", number)
+        add("country", country, number)
+        add("status", status, number)
+        for flag, on in zip(WILLINGNESS, values, strict=True):
+            if on:
+                add("willing", flag, number)
     parent = ExpertiseField.__table__.alias("parent_field")
-    queries = [
-        select(literal("total"), literal(""), func.count()).select_from(hits),
-        select(literal("country"), Contact.country, func.count())
-        .select_from(Contact)
-        .join(hits, hit_id == Contact.id)
-        .group_by(Contact.country),
-        select(literal("status"), Contact.status, func.count())
-        .select_from(Contact)
-        .join(hits, hit_id == Contact.id)
-        .group_by(Contact.status),
-        select(
-            literal("field"),
-            ExpertiseField.code,
-            func.count(ContactExpertise.contact_id.distinct()),
-        )
-        .select_from(ContactExpertise)
-        .join(hits, hit_id == ContactExpertise.contact_id)
-        .join(ExpertiseField, ExpertiseField.id == ContactExpertise.field_id)
-        .group_by(ExpertiseField.code),
-        select(literal("field"), parent.c.code, func.count(ContactExpertise.contact_id.distinct()))
-        .select_from(ContactExpertise)
-        .join(hits, hit_id == ContactExpertise.contact_id)
-        .join(ExpertiseField, ExpertiseField.id == ContactExpertise.field_id)
-        .join(parent, parent.c.id == ExpertiseField.parent_id)
-        .group_by(parent.c.code),
-        select(literal("category"), Category.code, func.count())
-        .select_from(contact_categories)
-        .join(hits, hit_id == contact_categories.c.contact_id)
-        .join(Category, Category.id == contact_categories.c.category_id)
-        .group_by(Category.code),
-        select(literal("language"), ContactLanguage.code, func.count())
-        .select_from(ContactLanguage)
-        .join(hits, hit_id == ContactLanguage.contact_id)
-        .group_by(ContactLanguage.code),
-    ]
-    for flag in WILLINGNESS:
-        queries.append(
-            select(literal("willing"), literal(flag), func.count())
-            .select_from(Contact)
-            .join(hits, hit_id == Contact.id)
-            .where(getattr(Contact, f"willing_{flag}").is_(True))
-        )
-    rows = db.session.execute(union_all(*queries)).all()
-    return {(kind, code): count for kind, code, count in rows if count}
+    distinct_contacts = func.count(ContactExpertise.contact_id.distinct())
+    # Subfield counts only under the top-level fields chosen: that is where they are shown.
+    linked = [
+        ("field", ExpertiseField.code, select(ExpertiseField.code, distinct_contacts)
+            .select_from(hits).join(ContactExpertise, ContactExpertise.contact_id == hit_id)
+            .join(ExpertiseField, ExpertiseField.id == ContactExpertise.field_id)
+            .join(parent, parent.c.id == ExpertiseField.parent_id)
+            .where(or_(parent.c.code.in_(query.fields), ExpertiseField.code.in_(query.fields)))
+            .group_by(ExpertiseField.code)),
+        ("field", parent.c.code, select(parent.c.code, distinct_contacts)
+            .select_from(hits).join(ContactExpertise, ContactExpertise.contact_id == hit_id)
+            .join(ExpertiseField, ExpertiseField.id == ContactExpertise.field_id)
+            .join(parent, parent.c.id == ExpertiseField.parent_id)
+            .group_by(parent.c.code)),
+        ("category", Category.code, select(Category.code, func.count())
+            .select_from(hits).join(contact_categories, contact_categories.c.contact_id == hit_id)
+            .join(Category, Category.id == contact_categories.c.category_id)
+            .group_by(Category.code)),
+        ("language", ContactLanguage.code, select(ContactLanguage.code, func.count())
+            .select_from(hits).join(ContactLanguage, ContactLanguage.contact_id == hit_id)
+            .group_by(ContactLanguage.code)),
+    ]  # fmt: skip
+    if not counts:
+        return {("total", ""): 0}
+    for kind, _column, query in linked:
+        for code, number in db.session.execute(query):
+            add(kind, code, number)
+    return counts
 
 
 def _facets(counts: dict, query: SearchQuery, language: str) -> dict[str, list[FacetValue]]:
