@@ -492,3 +492,37 @@ def test_large_files_are_analysed_a_slice_per_request(app, client, login_as):
     assert batch(app, bid).counts == {"new": 650, "match": 0, "error": 0}
     listing = messages(client.get("/imports/"))
     assert "list.csv" in listing and "Ready to import" in listing
+
+
+def test_the_screen_finds_what_find_duplicates_finds(app):
+    from diaspora.contacts.duplicates import Probe, find_duplicates
+    from diaspora.transfer.prefilter import DuplicateScreen
+
+    with app.app_context():
+        actor = new_user("officer")
+        people = [
+            ("Nguyễn Văn An", "JP", "Tokyo", 1980, ["an@example.org"], []),
+            ("Nguyễn Văn Ân", "JP", "Osaka", 1980, [], ["+819012345678"]),
+            ("Nguyen Van Anh", "JP", "Tokyo", 1975, [], []),
+            ("Trần Thị Bình", "DE", "Berlin", None, ["binh@example.org"], []),
+            ("Trần Thị Bình", "FR", "Paris", 1990, [], []),
+        ]
+        for name, country, city, year, emails, phones in people:
+            create_contact(
+                data(full_name=name, country=country, city=city, birth_year=year,
+                     emails=emails, phones=phones),
+                actor=actor, acknowledged=range(1, 10_000),
+            )  # fmt: skip
+        _db.session.commit()
+        screen = DuplicateScreen()
+        probes = [
+            Probe("nguyen van an", country="JP", city_key="tokyo", birth_year=1980),
+            Probe("nguyen van an", country="JP", city_key="kyoto", emails=["binh@example.org"]),
+            Probe("tran thi binh", country="DE", phones=["+819012345678"]),
+            Probe("le van cuong", country="US", city_key="boston", birth_year=1980),
+            Probe("nguyen an van", country="JP", birth_year=1975),
+        ]
+        for probe in probes:
+            expected = [(m.contact.id, m.strength, m.reasons) for m in find_duplicates(probe)]
+            got = [(m.contact_id, m.strength, m.reasons) for m in screen.matches(probe)]
+            assert got == expected, probe

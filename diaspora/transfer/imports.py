@@ -22,7 +22,7 @@ from diaspora.audit import services as audit
 from diaspora.contacts import consent as consents
 from diaspora.contacts import record_validation
 from diaspora.contacts.data import ContactData, ExpertiseEntry, MembershipEntry
-from diaspora.contacts.duplicates import find_duplicates, probe_from_values
+from diaspora.contacts.duplicates import probe_from_values
 from diaspora.contacts.errors import DuplicatesFound, StaleVersion
 from diaspora.contacts.services import create_contact, update_contact
 from diaspora.contacts.trash import delete_contact, purge_contact
@@ -304,14 +304,13 @@ def _analyse_row(
         row.errors = errors
         return
     row.errors = {}
-    probe = probe_from_values(values)
-    matches = find_duplicates(probe) if screen.may_match(probe) else []
+    matches = screen.matches(probe_from_values(values))
     if matches:
         row.status = "match"
-        row.match_id = matches[0].contact.id
-        row.match_version = matches[0].contact.version
+        row.match_id = matches[0].contact_id
+        row.match_version = matches[0].version
         row.match_reasons = list(matches[0].reasons)
-        row.other_matches = [match.contact.id for match in matches[1:]]
+        row.other_matches = [match.contact_id for match in matches[1:]]
     else:
         row.status = "new"
 
@@ -332,9 +331,15 @@ def analyse(batch: ImportBatch, *, seconds: float | None = None) -> bool:
         for key in keys or []:
             seen.setdefault(key, line)
     while True:
+        # Rows are analysed in order: the first ``analysed_count`` positions are done. Seeking
+        # by position keeps each slice's query cheap however long the file.
         rows = db.session.scalars(
             select(ImportRow)
-            .where(ImportRow.batch_id == batch.id, ImportRow.status.is_(None))
+            .where(
+                ImportRow.batch_id == batch.id,
+                ImportRow.position >= (batch.analysed_count or 0),
+                ImportRow.status.is_(None),
+            )
             .order_by(ImportRow.position)
             .limit(ANALYSIS_CHUNK)
         ).all()

@@ -117,52 +117,64 @@ def _rows(statement) -> list[tuple]:
 
 
 def _grouped(statement) -> dict[int, list]:
+    """Rows of ``(contact_id, order, *values)`` as {contact_id: [values, …]} in that order.
+
+    The order is applied here, not in SQL: an ORDER BY makes SQLite walk the whole child table
+    in index order instead of looking up the batch's ids, which grows with the registry.
+    """
     groups: dict[int, list] = defaultdict(list)
     for row in _rows(statement):
-        groups[row[0]].append(row[1] if len(row) == 2 else tuple(row[1:]))
-    return groups
+        groups[row[0]].append((row[1], row[2] if len(row) == 3 else tuple(row[2:])))
+    return {
+        contact_id: [value for _order, value in sorted(items, key=lambda item: item[0])]
+        for contact_id, items in groups.items()
+    }
 
 
 def _batch(ids: list[int]) -> list[ExportRecord]:
     columns = [getattr(Contact, name) for name in SCALARS]
     scalars = {row[0]: row for row in _rows(select(*columns).where(Contact.id.in_(ids)))}
     emails = _grouped(
-        select(ContactEmail.contact_id, ContactEmail.email)
-        .where(ContactEmail.contact_id.in_(ids))
-        .order_by(ContactEmail.contact_id, ContactEmail.position)
+        select(ContactEmail.contact_id, ContactEmail.position, ContactEmail.email).where(
+            ContactEmail.contact_id.in_(ids)
+        )
     )
     phones = _grouped(
-        select(ContactPhone.contact_id, ContactPhone.e164)
-        .where(ContactPhone.contact_id.in_(ids))
-        .order_by(ContactPhone.contact_id, ContactPhone.position)
+        select(ContactPhone.contact_id, ContactPhone.position, ContactPhone.e164).where(
+            ContactPhone.contact_id.in_(ids)
+        )
     )
     languages = _grouped(
-        select(ContactLanguage.contact_id, ContactLanguage.code)
-        .where(ContactLanguage.contact_id.in_(ids))
-        .order_by(ContactLanguage.contact_id, ContactLanguage.position)
+        select(ContactLanguage.contact_id, ContactLanguage.position, ContactLanguage.code).where(
+            ContactLanguage.contact_id.in_(ids)
+        )
     )
     expertise = _grouped(
         select(
             ContactExpertise.contact_id,
+            ContactExpertise.id,
             ExpertiseField.code,
             ExpertiseField.name_vi,
             ExpertiseField.name_en,
         )
         .join(ExpertiseField, ExpertiseField.id == ContactExpertise.field_id)
         .where(ContactExpertise.contact_id.in_(ids))
-        .order_by(ContactExpertise.contact_id, ContactExpertise.id)
     )
     organizations = _grouped(
-        select(Membership.contact_id, Organization.name, Membership.role)
+        select(Membership.contact_id, Membership.id, Organization.name, Membership.role)
         .join(Organization, Organization.id == Membership.organization_id)
         .where(Membership.contact_id.in_(ids))
-        .order_by(Membership.contact_id, Membership.id)
     )
     categories = _grouped(
-        select(contact_categories.c.contact_id, Category.code, Category.name_vi, Category.name_en)
+        select(
+            contact_categories.c.contact_id,
+            Category.position,
+            Category.code,
+            Category.name_vi,
+            Category.name_en,
+        )
         .join(Category, Category.id == contact_categories.c.category_id)
         .where(contact_categories.c.contact_id.in_(ids))
-        .order_by(contact_categories.c.contact_id, Category.position)
     )
     empty: list = []
     records = []
