@@ -327,7 +327,7 @@ def test_production_cookies_and_hsts(production_app, make_user):
     assert "path=/" in lowered
     assert not any(part.startswith("domain=") for part in lowered)  # required by __Host-
     assert any(part.startswith("expires=") for part in lowered)
-    home = client.get("/", base_url="https://registry.example")
+    home = client.get("/", base_url="https://registry.example", follow_redirects=True)
     assert home.status_code == 200
 
 
