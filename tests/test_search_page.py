@@ -67,6 +67,7 @@ def test_filters_are_kept_in_links(client, people, login_as):
     html = client.get("/search/?q=duc&country=JP&country=DE&sort=name").get_data(as_text=True)
     assert 'value="JP" checked' in html and 'value="DE" checked' in html
     assert "q=duc&amp;country=JP&amp;country=DE" in html
+    assert 'href="/contacts/export?q=duc&amp;country=JP&amp;country=DE&amp;sort=name"' in html
 
 
 @pytest.mark.parametrize(

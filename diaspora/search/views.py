@@ -85,6 +85,7 @@ def index():
         sort_links={
             sort: link(query, sort=sort, page="") for sort in ("relevance", "name", "updated")
         },
+        export_link=url_for("transfer.export") + "?" + urlencode(args_from_query(query, page="")),
         choices=_choices(language),
         facet_limit=FACET_LIMIT,
         engagement_filters=bool(filters.EXTRA_FILTERS),
