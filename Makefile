@@ -33,6 +33,7 @@ compile-translations: $(MO)
 db: $(STAMP) compile-translations
 	$(FLASK) db upgrade
 	$(FLASK) seed reference
+	$(FLASK) search rebuild --if-stale
 
 run: db
 	$(FLASK) run --host $(HOST) --port $(PORT)

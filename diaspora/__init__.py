@@ -52,6 +52,7 @@ def _init_extensions(app: Flask) -> None:
     from diaspora.core.errors import register_error_handlers
     from diaspora.extensions import babel, csrf, db, limiter, login_manager, migrate
     from diaspora.i18n import register_template_helpers, select_locale
+    from diaspora.search.index import register as register_search_index
     from diaspora.security import register_security_headers
 
     db.init_app(app)
@@ -74,9 +75,11 @@ def _init_extensions(app: Flask) -> None:
     register_template_helpers(app)
     register_error_handlers(app)
     register_security_headers(app)
+    register_search_index()
 
 
 def _register_blueprints(app: Flask) -> None:
+    from diaspora.api import contacts as _api_contacts  # noqa: F401  (routes on the api blueprint)
     from diaspora.api.token_views import bp as tokens_bp
     from diaspora.api.views import bp as api_bp
     from diaspora.auth.views import bp as auth_bp
@@ -92,9 +95,19 @@ def _register_blueprints(app: Flask) -> None:
     from diaspora.reference.category_views import bp as categories_bp
     from diaspora.reference.views import bp as reference_bp
     from diaspora.reports.views import bp as reports_bp
+    from diaspora.search.views import bp as search_bp
     from diaspora.users.views import bp as users_bp
 
-    for blueprint in (core_bp, auth_bp, users_bp, plan_bp, reference_bp, api_bp, tokens_bp):
+    for blueprint in (
+        core_bp,
+        auth_bp,
+        users_bp,
+        plan_bp,
+        reference_bp,
+        api_bp,
+        tokens_bp,
+        search_bp,
+    ):
         app.register_blueprint(blueprint)
     for blueprint in (contacts_bp, consents_bp, trash_bp, organizations_bp, categories_bp):
         app.register_blueprint(blueprint)

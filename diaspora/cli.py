@@ -128,6 +128,7 @@ def annual_report_command(year: int, fmt: str, output: str, lang: str) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    app.cli.add_command(users_cli)
-    app.cli.add_command(seed_cli)
-    app.cli.add_command(report_cli)
+    from diaspora.search.commands import demo_cli, search_cli
+
+    for group in (users_cli, seed_cli, report_cli, search_cli, demo_cli):
+        app.cli.add_command(group)

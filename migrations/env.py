@@ -4,6 +4,8 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
+from diaspora.search.backends import is_index_object
+
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
 config = context.config
@@ -12,6 +14,11 @@ config = context.config
 # This line sets up loggers basically.
 fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger("alembic.env")
+
+
+def include_name(name, type_, parent_names):
+    """The search index is raw DDL per database (FTS5 / tsvector), not part of the models."""
+    return not (type_ == "table" and is_index_object(name))
 
 
 def get_engine():
@@ -85,6 +92,7 @@ def run_migrations_online():
     connectable = get_engine()
 
     conf_args.setdefault("compare_type", True)
+    conf_args.setdefault("include_name", include_name)
     conf_args.setdefault("render_as_batch", True)
 
     with connectable.connect() as connection:

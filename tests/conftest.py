@@ -23,6 +23,7 @@ from diaspora.auth import services as auth_services
 from diaspora.extensions import db as _db
 from diaspora.models import User
 from diaspora.reference.services import seed_reference
+from diaspora.search.backends import INDEX_TABLE
 
 PASSWORD = "correct horse battery staple 42"
 POSTGRES_URL = os.environ.get("DIASPORA_TEST_DATABASE_URL", "")
@@ -68,6 +69,7 @@ def _clean(app: Flask) -> Iterator[None]:
     with app.app_context():
         _db.session.remove()
         with _db.engine.begin() as conn:
+            conn.execute(text(f"DELETE FROM {INDEX_TABLE}"))
             for table in reversed(_db.metadata.sorted_tables):
                 conn.execute(table.delete())
     _reset_limits(app)

@@ -174,6 +174,19 @@ def test_form_posted_twice_creates_one_record(db):
     assert database_state() == before
 
 
+def test_form_posted_twice_at_the_same_moment(db, monkeypatch):
+    """Both posts passed the first check: the unique key stops the second at the database."""
+    officer = new_user()
+    first = services.create_contact(data(), actor=officer, entry_key="key-2")
+    db.session.commit()
+    before = database_state()
+    monkeypatch.setattr(services, "find_by_entry_key", lambda key: None)
+    with pytest.raises(AlreadySaved):
+        services.create_contact(data(), actor=officer, entry_key="key-2", acknowledged=[first.id])
+    db.session.rollback()
+    assert database_state() == before
+
+
 def test_consent_at_creation_allows_consent_basis(db):
     officer = new_user()
     contact = services.create_contact(
@@ -298,8 +311,8 @@ def test_edit_that_creates_a_duplicate_asks_first(db):
 
 def test_other_fields_do_not_trigger_duplicate_checks(db):
     officer = new_user()
-    services.create_contact(data(), actor=officer)
-    twin = services.create_contact(data(city="Köln"), actor=officer, acknowledged=[1, 2, 3])
+    first = services.create_contact(data(), actor=officer)
+    twin = services.create_contact(data(city="Köln"), actor=officer, acknowledged=[first.id])
     db.session.commit()
     services.update_contact(
         twin, data(city="Köln", occupation="Kỹ sư"), expected_version=1, actor=officer

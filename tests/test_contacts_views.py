@@ -10,7 +10,7 @@ from html import unescape
 import pytest
 
 from diaspora.extensions import db as _db
-from diaspora.models import AuditEvent, Contact
+from diaspora.models import AuditEvent, Category, Contact, ExpertiseField
 from tests.conftest import login
 from tests.contact_helpers import database_state
 
@@ -29,6 +29,12 @@ def form(**overrides) -> dict:
     }
     values.update(overrides)
     return {key: value for key, value in values.items() if value is not None}
+
+
+def reference_id(app, model, code: str) -> str:
+    """Ids differ between runs (PostgreSQL sequences are not reset): look them up by code."""
+    with app.app_context():
+        return str(_db.session.scalar(_db.select(model.id).where(model.code == code)))
 
 
 def state(app) -> dict:
@@ -103,20 +109,21 @@ def test_every_contact_route_declares_a_permission(app):
 def test_register_a_contact_typed_decomposed(app, client, login_as):
     login_as("officer")
     decomposed = unicodedata.normalize("NFD", "Nguyễn Thị Hồng Nhung")
+    field_id = reference_id(app, ExpertiseField, "1.2")
     contact_id = create(
         client,
         full_name=decomposed,
         emails="nhung@example.org",
         phones="030 1234567",
         languages=["de", "vi"],
-        **{"expertise-0-field": "2", "expertise-0-level": "expert", "expertise-0-years": "7"},
+        **{"expertise-0-field": field_id, "expertise-0-level": "expert", "expertise-0-years": "7"},
         **{"memberships-0-organization": "Hội người Việt", "memberships-0-role": "Hội viên"},
     )
     with app.app_context():
         contact = _db.session.get(Contact, contact_id)
         assert contact.full_name == "Nguyễn Thị Hồng Nhung"
         assert contact.phone_numbers == ["+49301234567"]
-        assert [row.field_id for row in contact.expertise] == [2]
+        assert [row.field.code for row in contact.expertise] == ["1.2"]
     page = html(client.get(f"/contacts/{contact_id}"))
     assert "Nguyễn Thị Hồng Nhung" in page
     assert "+49 30 1234567" in page  # shown in international format
@@ -360,8 +367,11 @@ def test_edit_round_trip_changes_only_what_changed(app, client, login_as):
         emails="a@example.org",
         phones="030 1234567",
         languages=["de", "vi"],
-        categories=["1"],
-        **{"expertise-0-field": "2", "expertise-0-level": "basic"},
+        categories=[reference_id(app, Category, "artist")],
+        **{
+            "expertise-0-field": reference_id(app, ExpertiseField, "1.2"),
+            "expertise-0-level": "basic",
+        },
     )
     data = _edit_form(html(client.get(f"/contacts/{contact_id}/edit")))
     assert data["version"] == "1" and data["phones"] == "+49 30 1234567"

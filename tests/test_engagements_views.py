@@ -133,9 +133,10 @@ def test_home_sends_officers_to_their_dashboard(client, login_as):
     assert response.status_code == 302 and response.headers["Location"] == "/dashboard"
 
 
-def test_home_stays_for_viewers(client, login_as):
-    login_as("viewer")
-    assert client.get("/").status_code == 200
+def test_home_sends_viewers_to_search(client, login_as):
+    login_as("viewer")  # viewers have no dashboard: they come to search experts
+    response = client.get("/")
+    assert response.status_code == 302 and response.headers["Location"] == "/search/"
 
 
 # --- record, show, list ------------------------------------------------------------------------

@@ -113,12 +113,12 @@ def test_unknown_language_code_is_explained(client):
 
 def test_user_preference_wins_and_switcher_updates_it(app, client, login_as):
     user = login_as("viewer", locale="en")
-    html = client.get("/", headers={"Accept-Language": "vi"}).get_data(as_text=True)
+    html = client.get("/plan/", headers={"Accept-Language": "vi"}).get_data(as_text=True)
     assert '<html lang="en">' in html
-    client.post("/language", data={"lang": "vi", "next": "/"})
+    client.post("/language", data={"lang": "vi", "next": "/plan/"})
     with app.app_context():
         assert _db.session.get(User, user.id).locale == "vi"
-    assert '<html lang="vi">' in client.get("/").get_data(as_text=True)
+    assert '<html lang="vi">' in client.get("/plan/").get_data(as_text=True)
 
 
 def test_dates_and_numbers_follow_the_locale(app):

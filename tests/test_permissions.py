@@ -34,6 +34,11 @@ def _sample_url(rule) -> str:
     return url
 
 
+def _method(rule) -> str:
+    methods = rule.methods - {"HEAD", "OPTIONS"}
+    return "GET" if "GET" in methods else sorted(methods)[0]
+
+
 def routes(app):
     return [rule for rule in app.url_map.iter_rules()]
 
@@ -73,7 +78,7 @@ def test_anonymous_requests_go_to_login(app, client, make_user):
         access = access_of(app.view_functions[rule.endpoint])
         if rule.endpoint in BUILTIN_PUBLIC_ENDPOINTS or access == PUBLIC:
             continue
-        method = "GET" if "GET" in rule.methods else "POST"
+        method = _method(rule)
         response = client.open(_sample_url(rule), method=method)
         if rule.rule.startswith("/api/"):
             assert response.status_code == 401, rule.rule
@@ -84,15 +89,16 @@ def test_anonymous_requests_go_to_login(app, client, make_user):
 
 @pytest.mark.parametrize("role", ["viewer", "officer", "admin"])
 def test_wrong_role_gets_403(app, client, login_as, role):
-    from diaspora.api.tokens import issue_token
-    from diaspora.extensions import db
-    from diaspora.models import User
-
     user = login_as(role)
     with app.app_context():
+        from diaspora.api.tokens import issue_token
+        from diaspora.extensions import db
+        from diaspora.models import User
+
         owner = db.session.get(User, user.id)
-        secret = issue_token(owner, "tests", actor=owner).secret
+        token = issue_token(owner, "permissions", actor=owner).secret
         db.session.commit()
+    api_headers = {"Authorization": f"Bearer {token}"}  # the API takes tokens, not cookies
     granted = ROLE_PERMISSIONS[role]
     for rule in routes(app):
         access = access_of(app.view_functions[rule.endpoint])
@@ -100,10 +106,8 @@ def test_wrong_role_gets_403(app, client, login_as, role):
             continue
         if access <= granted:
             continue
-        method = "GET" if "GET" in rule.methods else "POST"
-        # The API takes bearer tokens, not the session cookie.
-        headers = {"Authorization": f"Bearer {secret}"} if rule.rule.startswith("/api/") else {}
-        response = client.open(_sample_url(rule), method=method, headers=headers)
+        headers = api_headers if rule.rule.startswith("/api/") else {}
+        response = client.open(_sample_url(rule), method=_method(rule), headers=headers)
         assert response.status_code == 403, (role, rule.rule)
 
 

@@ -6,13 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-WILLINGNESS_FLAGS = (
-    "willing_advise",
-    "willing_invest",
-    "willing_host_delegation",
-    "willing_promote_products",
-    "willing_teach",
-)
+from diaspora.models.contact import WILLINGNESS_COLUMNS
+
+WILLINGNESS_FLAGS = WILLINGNESS_COLUMNS
 
 
 @dataclass
@@ -74,3 +70,48 @@ class ConsentInput:
     given_on: date | str | None = None
     evidence: str = ""
     notice_version: str = ""
+
+
+def data_from_contact(contact) -> ContactData:
+    """A contact's current values as ContactData: what an edit or a partial update starts from."""
+    return ContactData(
+        full_name=contact.full_name,
+        country=contact.country,
+        foreign_name=contact.foreign_name,
+        former_names=contact.former_names,
+        gender=contact.gender,
+        birth_year=contact.birth_year,
+        origin_commune=contact.origin_commune,
+        origin_district_old=contact.origin_district_old,
+        city=contact.city,
+        emails=list(contact.email_addresses),
+        phones=list(contact.phone_numbers),
+        address=contact.address,
+        website=contact.website,
+        languages=list(contact.language_codes),
+        occupation=contact.occupation,
+        title=contact.title,
+        employer=contact.employer,
+        categories=[category.code for category in contact.categories],
+        preferred_language=contact.preferred_language,
+        willing_advise=contact.willing_advise,
+        willing_invest=contact.willing_invest,
+        willing_host_delegation=contact.willing_host_delegation,
+        willing_promote_products=contact.willing_promote_products,
+        willing_teach=contact.willing_teach,
+        notes=contact.notes,
+        source=contact.source,
+        source_note=contact.source_note,
+        verified_on=contact.verified_on,
+        status=contact.status,
+        legal_basis=contact.legal_basis,
+        legal_basis_note=contact.legal_basis_note,
+        expertise=[
+            ExpertiseEntry(field=row.field.code, level=row.level, years=row.years)
+            for row in contact.expertise
+        ],
+        memberships=[
+            MembershipEntry(organization=row.organization.name, role=row.role)
+            for row in contact.memberships
+        ],
+    )

@@ -46,15 +46,11 @@ from diaspora.contacts.labels import (
 from diaspora.contacts.languages import language_choices
 from diaspora.contacts.validation import display_phone
 from diaspora.countries import country_choices
+from diaspora.forms import choices
 from diaspora.models import Contact
 
 BLANK_EXPERTISE_ROWS = 3
 BLANK_MEMBERSHIP_ROWS = 2
-
-
-def options(pairs) -> list[SelectChoice]:
-    """(value, label) pairs as WTForms choices."""
-    return [SelectChoice(value, label) for value, label in pairs]
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -78,7 +74,7 @@ def _ids(text: str | None) -> list[int]:
 class ExpertiseRowForm(Form):
     field = SelectField(_l("Field"), validate_choice=False)
     level = SelectField(
-        _l("Level"), choices=options([("", "—"), *LEVELS.items()]), validate_choice=False
+        _l("Level"), choices=choices([("", "—"), *LEVELS.items()]), validate_choice=False
     )
     years = StringField(_l("Years of experience"), render_kw={"inputmode": "numeric"})
 
@@ -108,7 +104,7 @@ class ContactForm(FlaskForm):
     )
     gender = SelectField(
         FIELD_LABELS["gender"],
-        choices=options([("", "—"), *GENDERS.items()]),
+        choices=choices([("", "—"), *GENDERS.items()]),
         validate_choice=False,
     )
     birth_year = StringField(FIELD_LABELS["birth_year"], render_kw={"inputmode": "numeric"})
@@ -138,7 +134,7 @@ class ContactForm(FlaskForm):
     categories = MultiCheckboxField(FIELD_LABELS["categories"], validate_choice=False)
     preferred_language = SelectField(
         FIELD_LABELS["preferred_language"],
-        choices=options(CORRESPONDENCE.items()),
+        choices=choices(CORRESPONDENCE.items()),
         validate_choice=False,
     )
     willing_advise = BooleanField(FIELD_LABELS["willing_advise"])
@@ -149,10 +145,10 @@ class ContactForm(FlaskForm):
     expertise = FieldList(FormField(ExpertiseRowForm), min_entries=BLANK_EXPERTISE_ROWS)
     memberships = FieldList(FormField(MembershipRowForm), min_entries=BLANK_MEMBERSHIP_ROWS)
     status = SelectField(
-        FIELD_LABELS["status"], choices=options(STATUSES.items()), validate_choice=False
+        FIELD_LABELS["status"], choices=choices(STATUSES.items()), validate_choice=False
     )
     source = SelectField(
-        FIELD_LABELS["source"], choices=options(SOURCES.items()), validate_choice=False
+        FIELD_LABELS["source"], choices=choices(SOURCES.items()), validate_choice=False
     )
     source_note = StringField(
         FIELD_LABELS["source_note"], description=_l("E.g. the event or the embassy's letter.")
@@ -160,7 +156,7 @@ class ContactForm(FlaskForm):
     verified_on = StringField(FIELD_LABELS["verified_on"], render_kw={"type": "date"})
     legal_basis = SelectField(
         FIELD_LABELS["legal_basis"],
-        choices=options([("", _l("None yet (pending)")), *LEGAL_BASES.items()]),
+        choices=choices([("", _l("None yet (pending)")), *LEGAL_BASES.items()]),
         validate_choice=False,
     )
     legal_basis_note = TextAreaField(
@@ -171,11 +167,11 @@ class ContactForm(FlaskForm):
     notes = TextAreaField(FIELD_LABELS["notes"], render_kw={"rows": 3})
     # Consent given when the person is registered (new records only). Never pre-ticked.
     consent_purposes = MultiCheckboxField(
-        _l("The person has agreed to"), choices=options(PURPOSES.items()), validate_choice=False
+        _l("The person has agreed to"), choices=choices(PURPOSES.items()), validate_choice=False
     )
     consent_method = SelectField(
         _l("How consent was given"),
-        choices=options([("", "—"), *METHODS.items()]),
+        choices=choices([("", "—"), *METHODS.items()]),
         validate_choice=False,
     )
     consent_given_on = StringField(_l("Consent given on"), render_kw={"type": "date"})
@@ -186,9 +182,9 @@ class ContactForm(FlaskForm):
     )
 
     def set_choices(self, language: str, fields: list, categories: list) -> None:
-        self.country.choices = options([("", "—"), *country_choices(language)])
-        self.languages.choices = options(language_choices(language))
-        self.categories.choices = options((str(row.id), row.name(language)) for row in categories)
+        self.country.choices = choices([("", "—"), *country_choices(language)])
+        self.languages.choices = choices(language_choices(language))
+        self.categories.choices = choices((str(row.id), row.name(language)) for row in categories)
         field_choices = [SelectChoice("", "—")]
         for group in fields:
             label = f"{group.code} {group.name(language)}"
@@ -311,11 +307,11 @@ class ContactForm(FlaskForm):
 
 class ConsentForm(FlaskForm):
     purposes = MultiCheckboxField(
-        _l("The person has agreed to"), choices=options(PURPOSES.items()), validate_choice=False
+        _l("The person has agreed to"), choices=choices(PURPOSES.items()), validate_choice=False
     )
     method = SelectField(
         _l("How consent was given"),
-        choices=options([("", "—"), *METHODS.items()]),
+        choices=choices([("", "—"), *METHODS.items()]),
         validate_choice=False,
     )
     given_on = StringField(_l("Consent given on"), render_kw={"type": "date"})
@@ -358,7 +354,7 @@ class MergeStartForm(FlaskForm):
 class OrganizationForm(FlaskForm):
     name = StringField(_l("Name"))
     kind = SelectField(
-        _l("Kind"), choices=options(ORGANIZATION_KINDS.items()), validate_choice=False
+        _l("Kind"), choices=choices(ORGANIZATION_KINDS.items()), validate_choice=False
     )
     country = SelectField(_l("Country"), validate_choice=False)
     city = StringField(_l("City"))
@@ -378,7 +374,7 @@ def merge_form_class(fields: list[str], labels: dict):
             f"choice_{name}",
             RadioField(
                 labels.get(name, name),
-                choices=options(
+                choices=choices(
                     [("survivor", _l("Keep this value")), ("absorbed", _l("Take this value"))]
                 ),
                 validate_choice=False,

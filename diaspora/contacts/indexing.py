@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from diaspora.collation import name_sort_key
 from diaspora.models import Contact
 from diaspora.text import fold, word_key, word_prefix_text
 
@@ -29,6 +30,7 @@ def refresh_derived(contact: Contact) -> None:
         contact.full_name, contact.foreign_name, contact.former_names
     )
     contact.city_folded = word_key(contact.city)[:120]
+    contact.name_sort = name_sort_key(contact.full_name)
 
 
 def contact_search_terms(contact: Contact, *, include_notes: bool = False) -> str:

@@ -8,11 +8,11 @@ from flask_login import current_user
 
 from diaspora.auth.permissions import Permission, requires
 from diaspora.contacts import organizations as services
-from diaspora.contacts.forms import OrganizationForm, options
+from diaspora.contacts.forms import OrganizationForm
 from diaspora.countries import country_choices
 from diaspora.errors import DomainError
 from diaspora.extensions import db
-from diaspora.forms import apply_errors
+from diaspora.forms import apply_errors, choices
 from diaspora.i18n import current_language
 
 bp = Blueprint("organizations", __name__, url_prefix="/organizations")
@@ -36,7 +36,7 @@ def show(organization_id: int):
 def edit(organization_id: int):
     row = services.get_organization(organization_id)
     form = OrganizationForm(obj=row)
-    form.country.choices = options([("", "—"), *country_choices(current_language())])
+    form.country.choices = choices([("", "—"), *country_choices(current_language())])
     if not form.is_submitted():
         form.country.data = row.country or ""
     if form.validate_on_submit():

@@ -95,11 +95,18 @@ def history_rows(entries: list[HistoryEntry], lookups: Lookups) -> list[HistoryR
                         format_value(change.field, change.old, lookups),
                         format_value(change.field, change.new, lookups),
                     )
-                    for change in entry.changes
+                    for change in sorted(entry.changes, key=_form_order)
                 ],
             )
         )
     return rows
+
+
+_ORDER = {name: position for position, name in enumerate(FIELD_LABELS)}
+
+
+def _form_order(change) -> int:
+    return _ORDER.get(change.field, len(_ORDER))
 
 
 def _summary(details: dict) -> str:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -192,10 +193,9 @@ def create_contact(
     entry_key: str | None = None,
 ) -> Contact:
     """Register a person. Likely duplicates not in ``acknowledged`` stop the save."""
-    if entry_key:
-        earlier = db.session.scalar(db.select(Contact).where(Contact.entry_key == entry_key))
-        if earlier is not None:
-            raise AlreadySaved(earlier)
+    earlier = find_by_entry_key(entry_key)
+    if earlier is not None:
+        raise AlreadySaved(earlier)
     errors: dict[str, list] = {}
     consent_values = None
     if consent is not None and consent.purposes:
@@ -217,7 +217,13 @@ def create_contact(
     )
     _apply(contact, values, organizations, actor=actor)
     db.session.add(contact)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError as error:
+        if entry_key and "entry_key" in str(error.orig):
+            # The same form, posted twice at the same moment: the other post won the race.
+            raise AlreadySaved(None) from None
+        raise
     details: dict[str, Any] = {
         "changes": created_changes(snapshot(contact)),
         "version": contact.version,
@@ -293,6 +299,12 @@ def get_contact(contact_id: int, *, include_deleted: bool = False) -> Contact:
     if contact is None or (contact.is_deleted and not include_deleted):
         raise NotFound(_l("This contact does not exist, or has been removed."))
     return contact
+
+
+def find_by_entry_key(entry_key: str | None) -> Contact | None:
+    if not entry_key:
+        return None
+    return db.session.scalar(db.select(Contact).where(Contact.entry_key == entry_key))
 
 
 def survivor_of(contact: Contact) -> Contact:

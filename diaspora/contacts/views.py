@@ -50,6 +50,11 @@ def duplicate_reason_filter(code: str) -> str:
     return str(REASONS.get(code, code))
 
 
+@bp.app_template_filter("field_label")
+def field_label_filter(name: str) -> str:
+    return str(FIELD_LABELS.get(name, name))
+
+
 @bp.app_template_filter("organization_kind")
 def organization_kind_filter(code: str) -> str:
     return str(ORGANIZATION_KINDS.get(code, code))
@@ -170,7 +175,10 @@ def new():
         except AlreadySaved as error:
             db.session.rollback()
             flash(str(error.message), "info")
-            return redirect(url_for(".profile", contact_id=error.contact.id))
+            earlier = services.find_by_entry_key(form.entry_key.data)
+            if earlier is None or earlier.is_deleted:
+                return redirect(url_for(".index"))
+            return redirect(url_for(".profile", contact_id=earlier.id))
         except DuplicatesFound as error:
             duplicates = _after_duplicates(error, form)
         except DomainError as error:

@@ -31,9 +31,12 @@ def inject_language_form() -> dict:
 @bp.route("/")
 @requires()
 def home():
-    """Officers and administrators start on their dashboard."""
+    """Officers and administrators start on their dashboard; viewers (officials of other
+    departments) come to search experts: that is their home."""
     if can(current_user, Permission.VIEW_DASHBOARD):
         return redirect(url_for("dashboard.index"))
+    if current_user.role == "viewer":
+        return redirect(url_for("search.index"))
     return render_template("core/home.html")
 
 

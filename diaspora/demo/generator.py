@@ -94,7 +94,7 @@ LANGUAGES_BY_COUNTRY = {
     "US": "en", "AU": "en", "GB": "en", "CA": "en", "NZ": "en", "SG": "en", "FR": "fr",
     "BE": "fr", "CH": "fr", "DE": "de", "JP": "ja", "KR": "ko", "TW": "zh", "CN": "zh",
     "HK": "zh", "RU": "ru", "UA": "uk", "CZ": "cs", "SK": "sk", "PL": "pl", "TH": "th",
-    "LA": "lo", "KH": "km", "MY": "ms", "NL": "nl", "SE": "sv", "NO": "no", "DK": "da",
+    "LA": "lo", "KH": "km", "MY": "ms", "NL": "nl", "SE": "sv", "NO": "nb", "DK": "da",
     "FI": "fi", "IT": "it", "ES": "es", "HU": "hu", "BR": "pt", "ID": "id",
 }  # fmt: skip
 ORIGINS = [

@@ -43,6 +43,13 @@ if TYPE_CHECKING:
     from diaspora.models.organization import Membership
 
 MIN_BIRTH_YEAR = 1900
+WILLINGNESS_COLUMNS = (
+    "willing_advise",
+    "willing_invest",
+    "willing_host_delegation",
+    "willing_promote_products",
+    "willing_teach",
+)
 
 contact_categories = Table(
     "contact_categories",
@@ -105,6 +112,8 @@ class Contact(Base):
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
     status: Mapped[str] = mapped_column(String(16), default=ContactStatus.ACTIVE.value)
+    # Sample data made by `flask --app diaspora demo seed`: never a real person.
+    fictional: Mapped[bool] = mapped_column(default=False)
     # Legal basis: consent, or the department's state function (with a justification);
     # NULL means "pending".
     legal_basis: Mapped[str | None] = mapped_column(String(16))
@@ -114,6 +123,8 @@ class Contact(Base):
     name_folded: Mapped[str] = mapped_column(String(200))
     names_folded: Mapped[str] = mapped_column(Text, default="")
     city_folded: Mapped[str] = mapped_column(String(120), default="")
+    # Vietnamese alphabetical order (diaspora.collation): given name, family name, middle names.
+    name_sort: Mapped[str] = mapped_column(String(400), default="", index=True)
     # Idempotency key of the form (or API request) that created the record: a form posted
     # twice creates one contact.
     entry_key: Mapped[str | None] = mapped_column(String(64), unique=True)
@@ -180,6 +191,11 @@ class Contact(Base):
     @property
     def language_codes(self) -> list[str]:
         return [row.code for row in self.languages]
+
+    @property
+    def willing_flags(self) -> list[str]:
+        """Names of the willingness flags that are set, e.g. ``willing_invest``."""
+        return [flag for flag in WILLINGNESS_COLUMNS if getattr(self, flag)]
 
     @property
     def other_names(self) -> list[str]:

@@ -9,9 +9,9 @@ from flask_login import current_user
 from diaspora.auth.permissions import Permission, requires
 from diaspora.errors import DomainError
 from diaspora.extensions import db
-from diaspora.forms import apply_errors
+from diaspora.forms import ConfirmForm, apply_errors
 from diaspora.reference import categories as services
-from diaspora.reference.forms import CategoryForm, ConfirmForm
+from diaspora.reference.forms import CategoryForm
 
 bp = Blueprint("categories", __name__, url_prefix="/categories")
 

@@ -37,7 +37,3 @@ class CategoryForm(FlaskForm):
         _l("Name in English"),
         validators=[DataRequired(_l("Enter the name in both languages."))],
     )
-
-
-# Moved to diaspora.forms; kept importable here for code written against the old place.
-from diaspora.forms import ConfirmForm  # noqa: E402, F401

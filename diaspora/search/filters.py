@@ -18,6 +18,7 @@ from diaspora.models import (
     Membership,
 )
 from diaspora.models.contact import contact_categories
+from diaspora.search import documents as doc
 from diaspora.search.query import WILLINGNESS, SearchQuery
 from diaspora.text import tokens
 
@@ -43,7 +44,8 @@ def _field_condition(codes: tuple[str, ...]) -> ColumnElement[bool]:
 
 
 def conditions(query: SearchQuery) -> list[ColumnElement[bool]]:
-    result: list[ColumnElement[bool]] = [live()]
+    """Every filter as plain SQL (no index): the reference the indexed search must agree with."""
+    result: list[ColumnElement[bool]] = untagged_conditions(query)
     if query.countries:
         result.append(Contact.country.in_([code.upper() for code in query.countries]))
     if query.fields:
@@ -65,6 +67,38 @@ def conditions(query: SearchQuery) -> list[ColumnElement[bool]]:
     for flag in query.willing:
         if flag in WILLINGNESS:
             result.append(getattr(Contact, f"willing_{flag}").is_(True))
+    if query.statuses:
+        result.append(Contact.status.in_(query.statuses))
+    if query.legal_basis_present is True:
+        result.append(Contact.legal_basis.is_not(None))
+    elif query.legal_basis_present is False:
+        result.append(Contact.legal_basis.is_(None))
+    return result
+
+
+def tag_groups(query: SearchQuery) -> tuple[list[str], list[list[str]]]:
+    """The filters the index answers with tags: (all required, groups of which one is required)."""
+    all_of: list[str] = []
+    any_of: list[list[str]] = []
+    if query.countries:
+        any_of.append([doc.country_tag(code) for code in query.countries])
+    if query.fields:
+        any_of.append([doc.field_tag(code) for code in query.fields])
+    if query.categories:
+        any_of.append([doc.category_tag(code) for code in query.categories])
+    if query.languages:
+        any_of.append([doc.language_tag(code) for code in query.languages])
+    if query.statuses:
+        any_of.append([doc.status_tag(status) for status in query.statuses])
+    all_of += [doc.willing_tag(flag) for flag in query.willing if flag in WILLINGNESS]
+    if query.legal_basis_present is not None:
+        all_of.append(doc.legal_basis_tag(query.legal_basis_present))
+    return all_of, any_of
+
+
+def untagged_conditions(query: SearchQuery) -> list[ColumnElement[bool]]:
+    """The filters that stay plain SQL when the index answers the tagged ones."""
+    result: list[ColumnElement[bool]] = [live()]
     if query.organizations:
         result.append(
             exists().where(
@@ -83,12 +117,6 @@ def conditions(query: SearchQuery) -> list[ColumnElement[bool]]:
                     Contact.origin_district_old.ilike(pattern),
                 )
             )
-    if query.statuses:
-        result.append(Contact.status.in_(query.statuses))
-    if query.legal_basis_present is True:
-        result.append(Contact.legal_basis.is_not(None))
-    elif query.legal_basis_present is False:
-        result.append(Contact.legal_basis.is_(None))
     for extra in EXTRA_FILTERS:
         result.extend(extra(query))
     return result

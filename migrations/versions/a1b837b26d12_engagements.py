@@ -1,7 +1,7 @@
 """engagements
 
 Revision ID: a1b837b26d12
-Revises: fd03c31fe433
+Revises: 8da0e74c9607
 Create Date: 2026-11-26 06:36:00.746232
 
 """
@@ -12,7 +12,7 @@ import diaspora.models.base
 
 # revision identifiers, used by Alembic.
 revision = 'a1b837b26d12'
-down_revision = 'fd03c31fe433'
+down_revision = '8da0e74c9607'
 branch_labels = None
 depends_on = None
 

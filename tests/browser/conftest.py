@@ -40,6 +40,25 @@ class LiveServer:
     url: str
     app: Flask
 
+    def create_user(self, role: str, *, locale: str = "vi") -> str:
+        """An account on the served app; returns its email (password: tests.conftest.PASSWORD)."""
+        from diaspora.extensions import db
+        from diaspora.models import User
+        from tests.conftest import create_user
+
+        user_id = create_user(self.app, role, locale=locale)
+        with self.app.app_context():
+            return db.session.get(User, user_id).email
+
+    def sign_in(self, page, email: str) -> None:
+        from tests.conftest import PASSWORD
+
+        page.goto(self.url + "/login")
+        page.locator("#email").fill(email)
+        page.locator("#password").fill(PASSWORD)
+        page.locator("form[action='/login'] button[type=submit]").click()
+        page.wait_for_load_state()
+
     def screenshot(self, page, name: str) -> Path:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOTS / f"{name}.png"

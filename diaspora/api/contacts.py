@@ -1,0 +1,470 @@
+"""Contacts in API v1: list/search, read, create, partial update, delete to the trash.
+
+The JSON names are the contract (see the OpenAPI document); they map onto ``ContactData`` so
+that the API runs the same validation, duplicate checks, versions and audit as the pages.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, jsonify, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from diaspora.api.openapi import EXTENSIONS
+from diaspora.api.views import bp
+from diaspora.auth.permissions import Permission, can, requires
+from diaspora.contacts import services as contacts
+from diaspora.contacts import trash
+from diaspora.contacts.data import ContactData, ExpertiseEntry, MembershipEntry, data_from_contact
+from diaspora.contacts.errors import DuplicatesFound, StaleVersion
+from diaspora.core.errors import render_error
+from diaspora.errors import ValidationFailed
+from diaspora.extensions import db
+from diaspora.i18n import current_language
+from diaspora.models import Contact
+from diaspora.search import services as search_services
+from diaspora.search.params import query_from_args
+from diaspora.search.query import WILLINGNESS
+
+PERSONAL = ("emails", "phones", "address", "birth_year")
+TEXT_FIELDS = (
+    "full_name",
+    "country",
+    "city",
+    "occupation",
+    "title",
+    "employer",
+    "preferred_language",
+    "legal_basis_note",
+    "status",
+)
+
+
+def _actor():
+    return current_user._get_current_object()
+
+
+def contact_json(contact: Contact, *, personal: bool) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "id": contact.id,
+        "version": contact.version,
+        "full_name": contact.full_name,
+        "other_names": contact.other_names,
+        "country": contact.country,
+        "city": contact.city,
+        "occupation": contact.occupation,
+        "title": contact.title,
+        "employer": contact.employer,
+        "fields": [row.field.code for row in contact.expertise],
+        "languages": contact.language_codes,
+        "categories": [category.code for category in contact.categories],
+        "organizations": [
+            {"name": row.organization.name, "role": row.role} for row in contact.memberships
+        ],
+        "preferred_language": contact.preferred_language,
+        "legal_basis": contact.legal_basis,
+        "legal_basis_note": contact.legal_basis_note,
+        "status": contact.status,
+        "willing": [flag for flag in WILLINGNESS if getattr(contact, f"willing_{flag}")],
+        "updated_at": contact.updated_at.isoformat(),
+    }
+    if personal:
+        body.update(
+            emails=contact.email_addresses,
+            phones=contact.phone_numbers,
+            address=contact.address,
+            birth_year=contact.birth_year,
+        )
+    return body
+
+
+def _personal() -> bool:
+    return can(current_user, Permission.VIEW_PERSONAL)
+
+
+def _json_body() -> dict:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise ValidationFailed.single(
+            "body", _l("Send a JSON object (Content-Type: application/json).")
+        )
+    return body
+
+
+def _strings(body: dict, name: str) -> list[str]:
+    value = body.get(name, [])
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ValidationFailed.single(name, _l("Give a list of texts."))
+    return value
+
+
+def _apply_json(data: ContactData, body: dict, *, current: Contact | None = None) -> ContactData:
+    """Copy the JSON fields present in ``body`` onto ``data``; absent fields keep their value."""
+    errors: dict[str, list] = {}
+    for name in TEXT_FIELDS:
+        if name in body:
+            if body[name] is not None and not isinstance(body[name], str):
+                errors[name] = [_l("Give a text.")]
+            else:
+                setattr(data, name, body[name] or "")
+    if "legal_basis" in body:
+        data.legal_basis = body["legal_basis"] if body["legal_basis"] else None
+    if "birth_year" in body:
+        data.birth_year = body["birth_year"]
+    try:
+        if "other_names" in body:
+            names = _strings(body, "other_names")
+            data.foreign_name = names[0] if names else ""
+            data.former_names = "; ".join(names[1:])
+        for name in ("emails", "phones", "languages", "categories"):
+            if name in body:
+                setattr(data, name, _strings(body, name))
+        if "address" in body:
+            data.address = body["address"] if isinstance(body["address"], str) else ""
+        if "willing" in body:
+            flags = set(_strings(body, "willing"))
+            if unknown := flags - set(WILLINGNESS):
+                errors["willing"] = [
+                    _l("Unknown willingness: %(codes)s.", codes=", ".join(sorted(unknown)))
+                ]
+            for flag in WILLINGNESS:
+                setattr(data, f"willing_{flag}", flag in flags)
+        if "fields" in body:
+            kept = {row.field.code: row for row in current.expertise} if current else {}
+            data.expertise = [
+                ExpertiseEntry(
+                    field=code,
+                    level=kept[code].level if code in kept else None,
+                    years=kept[code].years if code in kept else None,
+                )
+                for code in _strings(body, "fields")
+            ]
+        if "organizations" in body:
+            value = body["organizations"]
+            if not isinstance(value, list):
+                raise ValidationFailed.single("organizations", _l("Give a list of organizations."))
+            entries = []
+            for item in value:
+                if isinstance(item, str):
+                    entries.append(MembershipEntry(organization=item))
+                elif isinstance(item, dict) and isinstance(item.get("name"), str):
+                    entries.append(
+                        MembershipEntry(organization=item["name"], role=str(item.get("role") or ""))
+                    )
+                else:
+                    raise ValidationFailed.single(
+                        "organizations", _l("Each organization needs a name.")
+                    )
+            data.memberships = entries
+    except ValidationFailed as error:
+        errors.update(error.errors)
+    if errors:
+        raise ValidationFailed(errors)
+    return data
+
+
+def _duplicates_problem(error: DuplicatesFound) -> Response:
+    response = render_error(
+        409, str(_l("Likely duplicates exist; confirm them with acknowledged_duplicates."))
+    )
+    body = response.get_json()
+    body["duplicates"] = [
+        {
+            "id": match.contact.id,
+            "full_name": match.contact.full_name,
+            "country": match.contact.country,
+        }
+        for match in error.matches
+    ]
+    response.set_data(jsonify(body).get_data())
+    return response
+
+
+def _acknowledged(body: dict) -> list[int]:
+    value = body.get("acknowledged_duplicates", [])
+    if not isinstance(value, list) or not all(isinstance(item, int) for item in value):
+        raise ValidationFailed.single("acknowledged_duplicates", _l("Give a list of contact ids."))
+    return value
+
+
+def _version(body: dict) -> int:
+    raw = body.get("version", request.headers.get("If-Match", "").strip('W/"'))
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        raise ValidationFailed.single(
+            "version",
+            _l("Send the version you edited, in the body or in an If-Match header."),
+        ) from None
+
+
+@bp.get("/contacts")
+@requires(Permission.VIEW_CONTACTS)
+def list_contacts():
+    query = query_from_args(request.args)
+    result = search_services.search(query, actor=_actor(), language=current_language())
+    personal = _personal()
+    if personal and result.items:
+        for contact in result.items:
+            contacts.record_personal_access(contact, actor=_actor(), context="api.list")
+        db.session.commit()
+    facets = {
+        kind: [{"code": value.code, "name": value.name, "count": value.count} for value in values]
+        for kind, values in result.facets.items()
+    }
+    return jsonify(
+        {
+            "items": [contact_json(contact, personal=personal) for contact in result.items],
+            "total": result.total,
+            "page": result.query.page,
+            "per_page": result.query.per_page,
+            "facets": facets,
+        }
+    )
+
+
+@bp.get("/contacts/<int:contact_id>")
+@requires(Permission.VIEW_CONTACTS)
+def get_contact(contact_id: int):
+    contact = contacts.get_contact(contact_id)  # trashed and merged records answer 404
+    personal = _personal()
+    if personal:
+        contacts.record_personal_access(contact, actor=_actor(), context="api")
+        db.session.commit()
+    response = jsonify(contact_json(contact, personal=personal))
+    response.headers["ETag"] = f'"{contact.version}"'
+    return response
+
+
+@bp.post("/contacts")
+@requires(Permission.EDIT_CONTACTS)
+def create_contact():
+    body = _json_body()
+    data = _apply_json(ContactData(), body)
+    try:
+        contact = contacts.create_contact(data, actor=_actor(), acknowledged=_acknowledged(body))
+    except DuplicatesFound as error:
+        db.session.rollback()
+        return _duplicates_problem(error)
+    db.session.commit()
+    response = jsonify(contact_json(contact, personal=True))
+    response.status_code = 201
+    response.headers["Location"] = url_for("api.get_contact", contact_id=contact.id)
+    response.headers["ETag"] = f'"{contact.version}"'
+    return response
+
+
+@bp.patch("/contacts/<int:contact_id>")
+@requires(Permission.EDIT_CONTACTS)
+def patch_contact(contact_id: int):
+    contact = contacts.get_contact(contact_id)
+    body = _json_body()
+    version = _version(body)
+    data = _apply_json(data_from_contact(contact), body, current=contact)
+    try:
+        contacts.update_contact(
+            contact,
+            data,
+            expected_version=version,
+            actor=_actor(),
+            acknowledged=_acknowledged(body),
+        )
+    except DuplicatesFound as error:
+        db.session.rollback()
+        return _duplicates_problem(error)
+    except StaleVersion as error:
+        db.session.rollback()
+        return _stale_problem(error)
+    db.session.commit()
+    response = jsonify(contact_json(contact, personal=True))
+    response.headers["ETag"] = f'"{contact.version}"'
+    return response
+
+
+def _stale_problem(error: StaleVersion) -> Response:
+    response = render_error(
+        409,
+        str(_l("The contact changed since version %(v)d; read it again.", v=error.since_version)),
+    )
+    body = response.get_json()
+    body["current_version"] = error.contact.version
+    response.set_data(jsonify(body).get_data())
+    return response
+
+
+@bp.delete("/contacts/<int:contact_id>")
+@requires(Permission.TRASH_CONTACTS)
+def delete_contact(contact_id: int):
+    contact = contacts.get_contact(contact_id)
+    raw = request.headers.get("If-Match")
+    expected = None
+    if raw:
+        expected = _version({"version": raw.strip('W/"')})
+    try:
+        trash.delete_contact(contact, actor=_actor(), expected_version=expected)
+    except StaleVersion as error:
+        db.session.rollback()
+        return _stale_problem(error)
+    db.session.commit()
+    return Response(status=204)
+
+
+# --- OpenAPI description -------------------------------------------------------------------
+
+_STRINGS = {"type": "array", "items": {"type": "string"}}
+_CONTACT_PROPERTIES: dict[str, Any] = {
+    "full_name": {"type": "string", "maxLength": 200},
+    "other_names": _STRINGS,
+    "country": {"type": "string", "description": "ISO 3166-1 alpha-2"},
+    "city": {"type": "string"},
+    "occupation": {"type": "string"},
+    "title": {"type": "string"},
+    "employer": {"type": "string"},
+    "fields": {**_STRINGS, "description": "expertise field codes"},
+    "languages": {**_STRINGS, "description": "ISO 639-1"},
+    "categories": _STRINGS,
+    "organizations": {
+        "type": "array",
+        "items": {
+            "type": "object",
+            "required": ["name", "role"],
+            "properties": {"name": {"type": "string"}, "role": {"type": "string"}},
+        },
+    },
+    "preferred_language": {"type": "string", "enum": ["vi", "en"]},
+    "legal_basis": {"type": ["string", "null"], "enum": ["consent", "state_function", None]},
+    "legal_basis_note": {"type": "string"},
+    "status": {"type": "string", "enum": ["active", "inactive", "deceased"]},
+    "willing": {"type": "array", "items": {"type": "string", "enum": list(WILLINGNESS)}},
+    "emails": {**_STRINGS, "description": "officers and administrators only"},
+    "phones": {**_STRINGS, "description": "E.164; officers and administrators only"},
+    "address": {"type": "string", "description": "officers and administrators only"},
+    "birth_year": {"type": ["integer", "null"], "description": "officers and administrators only"},
+}
+_CONTACT = {
+    "type": "object",
+    "required": ["id", "version", "full_name", "other_names", "country", "city", "fields",
+                 "languages", "categories", "organizations", "preferred_language",
+                 "legal_basis", "legal_basis_note"],
+    "properties": {
+        "id": {"type": "integer"},
+        "version": {"type": "integer"},
+        "updated_at": {"type": "string", "format": "date-time"},
+        **_CONTACT_PROPERTIES,
+    },
+}  # fmt: skip
+_INPUT = {
+    "type": "object",
+    "properties": {
+        **_CONTACT_PROPERTIES,
+        "version": {"type": "integer", "description": "required when patching (or If-Match)"},
+        "acknowledged_duplicates": {"type": "array", "items": {"type": "integer"}},
+    },
+}
+_FACET = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "required": ["code", "name", "count"],
+        "properties": {
+            "code": {"type": "string"},
+            "name": {"type": "string"},
+            "count": {"type": "integer"},
+        },
+    },
+}
+_PAGE = {
+    "type": "object",
+    "required": ["items", "total", "page", "per_page", "facets"],
+    "properties": {
+        "items": {"type": "array", "items": {"$ref": "#/components/schemas/Contact"}},
+        "total": {"type": "integer"},
+        "page": {"type": "integer"},
+        "per_page": {"type": "integer"},
+        "facets": {
+            "type": "object",
+            "properties": {
+                kind: _FACET
+                for kind in ("country", "field", "category", "language", "willing", "status")
+            },
+        },
+    },
+}
+_PROBLEM = {"$ref": "#/components/responses/Problem"}
+
+
+def _param(name: str, schema: dict, *, where: str = "query", many: bool = False) -> dict:
+    parameter: dict[str, Any] = {"name": name, "in": where, "required": where == "path"}
+    parameter["schema"] = {"type": "array", "items": schema} if many else schema
+    if many:
+        parameter["style"] = "form"
+        parameter["explode"] = True
+    return parameter
+
+
+def _ok(schema: dict, status: str = "200", description: str = "OK") -> dict:
+    return {
+        status: {"description": description, "content": {"application/json": {"schema": schema}}}
+    }
+
+
+def _describe(paths: dict, schemas: dict) -> None:
+    schemas["Contact"] = _CONTACT
+    schemas["ContactInput"] = _INPUT
+    schemas["ContactPage"] = _PAGE
+    contact_ref = {"$ref": "#/components/schemas/Contact"}
+    body = {
+        "required": True,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ContactInput"}}},
+    }
+    errors = {code: _PROBLEM for code in ("400", "401", "403", "422", "429")}
+    contact_id = _param("id", {"type": "integer"}, where="path")
+    paths["/contacts"] = {
+        "get": {
+            "summary": "Search contacts (text, filters, facets)",
+            "parameters": [
+                _param("q", {"type": "string", "maxLength": 500}),
+                _param("country", {"type": "string"}, many=True),
+                _param("field", {"type": "string"}, many=True),
+                _param("category", {"type": "string"}, many=True),
+                _param("language", {"type": "string"}, many=True),
+                _param("page", {"type": "integer", "minimum": 1}),
+                _param("per_page", {"type": "integer", "minimum": 1, "maximum": 200}),
+                _param("sort", {"type": "string", "enum": ["relevance", "name", "updated"]}),
+            ],
+            "responses": {**_ok({"$ref": "#/components/schemas/ContactPage"}), **errors},
+        },
+        "post": {
+            "summary": "Register a contact",
+            "requestBody": body,
+            "responses": {**_ok(contact_ref, "201", "Created"), **errors, "409": _PROBLEM},
+        },
+    }
+    paths["/contacts/{id}"] = {
+        "get": {
+            "summary": "One contact",
+            "parameters": [contact_id],
+            "responses": {**_ok(contact_ref), **errors, "404": _PROBLEM},
+        },
+        "patch": {
+            "summary": "Change some fields (send the current version)",
+            "parameters": [contact_id],
+            "requestBody": body,
+            "responses": {**_ok(contact_ref), **errors, "404": _PROBLEM, "409": _PROBLEM},
+        },
+        "delete": {
+            "summary": "Move a contact to the trash",
+            "parameters": [contact_id],
+            "responses": {
+                "204": {"description": "Moved to the trash"},
+                **errors,
+                "404": _PROBLEM,
+                "409": _PROBLEM,
+            },
+        },
+    }
+
+
+EXTENSIONS.append(_describe)

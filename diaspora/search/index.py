@@ -1,0 +1,98 @@
+"""Keeping the search index in step with the contacts, and rebuilding it from scratch.
+
+The contact services call ``diaspora.contacts.indexing.notify`` after every create, update,
+merge, delete, restore and purge; ``reindex`` runs inside the same transaction, so the index
+and the records commit (or roll back) together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import selectinload
+
+from diaspora.contacts import indexing
+from diaspora.extensions import db
+from diaspora.models import Contact, ContactExpertise, ExpertiseField
+from diaspora.search.backends import backend_for, create_structures
+from diaspora.search.documents import document_for
+from diaspora.search.filters import live
+
+
+def _backend():
+    return backend_for(db.session.get_bind().dialect.name)
+
+
+def _load(contact_ids: list[int]) -> list[Contact]:
+    return list(
+        db.session.scalars(
+            select(Contact)
+            .where(Contact.id.in_(contact_ids), live())
+            .options(
+                selectinload(Contact.expertise)
+                .selectinload(ContactExpertise.field)
+                .selectinload(ExpertiseField.parent),
+                selectinload(Contact.categories),
+                selectinload(Contact.languages),
+                selectinload(Contact.memberships),
+            )
+        )
+    )
+
+
+def reindex(contact_ids: list[int]) -> None:
+    """Index live contacts; remove deleted, merged and purged ones."""
+    connection = db.session.connection()
+    backend = _backend()
+    found = {contact.id: contact for contact in _load(contact_ids)}
+    for contact_id in contact_ids:
+        contact = found.get(contact_id)
+        if contact is None:
+            backend.delete(connection, contact_id)
+        else:
+            backend.upsert(connection, document_for(contact))
+
+
+def on_contact_change(contact_id: int, change: str) -> None:
+    reindex([contact_id])
+
+
+def rebuild(*, batch: int = 500, progress: Callable[[int, int], None] | None = None) -> int:
+    """Drop every entry and index every live contact again. Returns the number indexed."""
+    connection = db.session.connection()
+    backend = _backend()
+    backend.clear(connection)
+    ids = list(db.session.scalars(select(Contact.id).where(live()).order_by(Contact.id)))
+    for start in range(0, len(ids), batch):
+        chunk = ids[start : start + batch]
+        for contact in _load(chunk):
+            backend.upsert(connection, document_for(contact))
+        db.session.expunge_all()
+        if progress:
+            progress(min(start + batch, len(ids)), len(ids))
+    return len(ids)
+
+
+def indexed_count() -> int:
+    from sqlalchemy import text
+
+    from diaspora.search.backends import INDEX_TABLE
+
+    return db.session.scalar(text(f"SELECT count(*) FROM {INDEX_TABLE}")) or 0
+
+
+def live_count() -> int:
+    return db.session.scalar(select(func.count(Contact.id)).where(live())) or 0
+
+
+def register() -> None:
+    """Idempotent: listen to contact changes and create the index with ``create_all``."""
+    if on_contact_change not in indexing.CHANGE_LISTENERS:
+        indexing.CHANGE_LISTENERS.append(on_contact_change)
+    if not event.contains(db.metadata, "after_create", _after_create):
+        event.listen(db.metadata, "after_create", _after_create)
+
+
+def _after_create(metadata, connection, **kwargs) -> None:
+    create_structures(connection)
