@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.exceptions import NotFound
+from werkzeug.routing import IntegerConverter
 
 from config import CONFIGS, INSTANCE_DIR, DevelopmentConfig, check_production_settings
 from diaspora.database import check_database_url, configure_sqlite
@@ -78,7 +80,20 @@ def _init_extensions(app: Flask) -> None:
     register_search_index()
 
 
+class RecordIdConverter(IntegerConverter):
+    """``<int:…>`` in every route: ids beyond a database INTEGER are simply not found (404)."""
+
+    largest = 2**31 - 1
+
+    def to_python(self, value: str) -> int:
+        number = super().to_python(value)
+        if number > self.largest:
+            raise NotFound()
+        return number
+
+
 def _register_blueprints(app: Flask) -> None:
+    app.url_map.converters["int"] = RecordIdConverter
     from diaspora.api import contacts as _api_contacts  # noqa: F401  (routes on the api blueprint)
     from diaspora.api.token_views import bp as tokens_bp
     from diaspora.api.views import bp as api_bp

@@ -207,3 +207,11 @@ def test_login_throttle_works_on_redis():
     assert throttle.retry_after(email, "10.0.0.2") > 0
     throttle.succeeded(email)
     assert throttle.retry_after(email, "10.0.0.2") == 0
+
+
+def test_ids_beyond_a_database_integer_are_not_found(client, login_as):
+    login_as("admin")
+    for url in ("/contacts/99999999999999999999", "/admin/users/2147483648", "/fields/1e99/edit"):
+        assert client.get(url).status_code == 404, url
+    response = client.delete("/api/v1/contacts/1369804664977796329140912128")
+    assert response.status_code == 404

@@ -181,3 +181,32 @@ def test_rebuild_restores_a_damaged_index(people):
     _db.session.commit()
     assert matching_ids(SearchQuery(text="nhung"), actor=officer) == [ids["nhung"]]
     assert index.indexed_count() == index.live_count() == len(ids)
+
+
+def test_renaming_a_field_or_category_reindexes_its_contacts(people):
+    from diaspora.models import Category, ExpertiseField
+    from diaspora.reference.categories import CategoryData, update_category
+    from diaspora.reference.services import FieldData, update_field
+
+    officer, ids = people
+    admin = new_user("admin")
+    field = _db.session.scalar(_db.select(ExpertiseField).where(ExpertiseField.code == "S.5"))
+    update_field(
+        field,
+        FieldData(code="S.5", name_vi="Cảng biển", name_en="Seaports", parent_id=field.parent_id),
+        actor=admin,
+    )
+    _db.session.commit()
+    assert matching_ids(SearchQuery(text="seaports"), actor=officer) == [ids["hung"]]
+    category = _db.session.scalar(_db.select(Category).order_by(Category.id))
+    contact = contacts.get_contact(ids["an"])
+    data = contacts_data_of("an", categories=[category.code])
+    contacts.update_contact(contact, data, expected_version=contact.version, actor=officer)
+    _db.session.commit()
+    update_category(
+        category,
+        CategoryData(code=category.code, name_vi="Nhà tài trợ", name_en="Benefactor"),
+        actor=admin,
+    )
+    _db.session.commit()
+    assert matching_ids(SearchQuery(text="benefactor"), actor=officer) == [ids["an"]]

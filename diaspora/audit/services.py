@@ -35,3 +35,17 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
         for key in sorted(set(before) | set(after))
         if before.get(key) != after.get(key)
     }
+
+
+def apply_changes(
+    row: Any, values: dict[str, Any], *, action: str, actor: User, target_type: str
+) -> dict[str, list[Any]]:
+    """Set ``values`` on ``row``; when anything changed, flush and record the field diff."""
+    before = {key: getattr(row, key) for key in values}
+    for key, value in values.items():
+        setattr(row, key, value)
+    changes = diff(before, values)
+    if changes:
+        db.session.flush()
+        record(action, actor=actor, target_type=target_type, target_id=row.id, details=changes)
+    return changes

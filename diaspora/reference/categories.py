@@ -17,6 +17,7 @@ from diaspora.audit import services as audit
 from diaspora.errors import Conflict, NotFound, ValidationFailed
 from diaspora.extensions import db
 from diaspora.models import Category, User, contact_categories
+from diaspora.reference.events import notify_reference_change
 from diaspora.text import clean
 
 MAX_NAME = 200
@@ -109,19 +110,11 @@ def add_category(data: CategoryData, *, actor: User) -> Category:
 
 def update_category(row: Category, data: CategoryData, *, actor: User) -> dict:
     values = _validate(data, current=row)
-    before = {key: getattr(row, key) for key in values}
-    for key, value in values.items():
-        setattr(row, key, value)
-    changes = audit.diff(before, values)
+    changes = audit.apply_changes(
+        row, values, action="category.update", actor=actor, target_type="category"
+    )
     if changes:
-        db.session.flush()
-        audit.record(
-            "category.update",
-            actor=actor,
-            target_type="category",
-            target_id=row.id,
-            details=changes,
-        )
+        notify_reference_change("category", row.id)
     return changes
 
 

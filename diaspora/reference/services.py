@@ -18,6 +18,7 @@ from diaspora.errors import Conflict, NotFound, ValidationFailed
 from diaspora.extensions import db
 from diaspora.models import Agency, ExpertiseField, PlanTask, PlanTaskAgency, User
 from diaspora.reference.categories import seed_categories
+from diaspora.reference.events import notify_reference_change
 from diaspora.text import clean
 
 FIELD_IN_USE_CHECKS: list = []  # callables(field_id) -> int, registered by features using fields
@@ -219,19 +220,11 @@ def add_field(data: FieldData, *, actor: User) -> ExpertiseField:
 
 def update_field(row: ExpertiseField, data: FieldData, *, actor: User) -> dict:
     values = _validate_field(data, current=row)
-    before = {key: getattr(row, key) for key in values}
-    for key, value in values.items():
-        setattr(row, key, value)
-    changes = audit.diff(before, values)
+    changes = audit.apply_changes(
+        row, values, action="field.update", actor=actor, target_type="expertise_field"
+    )
     if changes:
-        db.session.flush()
-        audit.record(
-            "field.update",
-            actor=actor,
-            target_type="expertise_field",
-            target_id=row.id,
-            details=changes,
-        )
+        notify_reference_change("field", row.id)
     return changes
 
 

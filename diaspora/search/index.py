@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from diaspora.contacts import indexing
 from diaspora.extensions import db
 from diaspora.models import Contact, ContactExpertise, ExpertiseField
+from diaspora.models.contact import contact_categories
+from diaspora.reference.events import REFERENCE_CHANGE_LISTENERS
 from diaspora.search.backends import backend_for, create_structures
 from diaspora.search.documents import document_for
 from diaspora.search.filters import live
@@ -58,6 +60,23 @@ def on_contact_change(contact_id: int, change: str) -> None:
     reindex([contact_id])
 
 
+def on_reference_change(kind: str, row_id: int) -> None:
+    """A renamed field or category: its names are in the documents of the contacts using it."""
+    if kind == "field":
+        ids = (
+            select(ContactExpertise.contact_id)
+            .join(ExpertiseField, ExpertiseField.id == ContactExpertise.field_id)
+            .where(or_(ExpertiseField.id == row_id, ExpertiseField.parent_id == row_id))
+        )
+    else:
+        ids = select(contact_categories.c.contact_id).where(
+            contact_categories.c.category_id == row_id
+        )
+    contact_ids = sorted(set(db.session.scalars(ids)))
+    for start in range(0, len(contact_ids), 500):
+        reindex(contact_ids[start : start + 500])
+
+
 def rebuild(*, batch: int = 500, progress: Callable[[int, int], None] | None = None) -> int:
     """Drop every entry and index every live contact again. Returns the number indexed."""
     connection = db.session.connection()
@@ -90,6 +109,8 @@ def register() -> None:
     """Idempotent: listen to contact changes and create the index with ``create_all``."""
     if on_contact_change not in indexing.CHANGE_LISTENERS:
         indexing.CHANGE_LISTENERS.append(on_contact_change)
+    if on_reference_change not in REFERENCE_CHANGE_LISTENERS:
+        REFERENCE_CHANGE_LISTENERS.append(on_reference_change)
     if not event.contains(db.metadata, "after_create", _after_create):
         event.listen(db.metadata, "after_create", _after_create)
 
