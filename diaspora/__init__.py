@@ -37,6 +37,7 @@ def create_app(config: str | None = None, overrides: dict[str, Any] | None = Non
     if name == "production":
         check_production_settings(app.config)
     check_database_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    _check_report_period(app.config["REPORT_PERIOD_START"])
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         Path(INSTANCE_DIR).mkdir(parents=True, exist_ok=True)
     configure_sqlite(app.config["SQLITE_BUSY_TIMEOUT_MS"])
@@ -45,6 +46,13 @@ def create_app(config: str | None = None, overrides: dict[str, Any] | None = Non
     _register_blueprints(app)
     _register_commands(app)
     return app
+
+
+def _check_report_period(setting: str) -> None:
+    """A mistyped REPORT_PERIOD_START stops the app at once, naming the setting."""
+    from diaspora.reports.period import parse_start
+
+    parse_start(setting)
 
 
 def _init_extensions(app: Flask) -> None:

@@ -14,6 +14,7 @@ from diaspora.dashboard import services
 from diaspora.dashboard.charts import bar_chart
 from diaspora.extensions import db as _db
 from diaspora.models import User, utcnow
+from diaspora.reports.services import local_today
 from tests.contact_helpers import new_user
 from tests.engagement_helpers import person, record
 
@@ -149,7 +150,8 @@ def test_dashboard_page(app, client, login_as, registry):
 
 def test_days_left_before_the_report(app, client, login_as):
     login_as("officer", locale="en")
-    today = utcnow().date()
+    with app.app_context():
+        today = local_today()
     due = date(today.year, 11, 15)
     if today > due:
         due = date(today.year + 1, 11, 15)

@@ -82,6 +82,16 @@ def test_period_default_and_calendar_year():
             period_for(2026, bad)
 
 
+def test_a_mistyped_period_setting_stops_the_app(database_url):
+    from diaspora import create_app
+
+    with pytest.raises(PeriodSettingError, match="REPORT_PERIOD_START"):
+        create_app(
+            "testing",
+            {"SQLALCHEMY_DATABASE_URI": database_url, "REPORT_PERIOD_START": "31-11"},
+        )
+
+
 def test_report_groups_by_task_and_counts_once(year_2026, ctx):
     report = annual_report(2026)
     titles = [activity.title for activity in report.activities]

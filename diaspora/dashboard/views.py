@@ -10,8 +10,7 @@ from diaspora.countries import country_name
 from diaspora.dashboard import services
 from diaspora.dashboard.charts import bar_chart
 from diaspora.i18n import current_language
-from diaspora.models import utcnow
-from diaspora.reports.services import this_period
+from diaspora.reports.services import local_today, this_period
 
 bp = Blueprint("dashboard", __name__)
 
@@ -28,7 +27,7 @@ QUALITY_TITLES = {
 def index():
     language = current_language()
     zone = current_app.config["BABEL_DEFAULT_TIMEZONE"]
-    today = utcnow().date()
+    today = local_today()
     by_country, others = services.contacts_by_country()
     country_items = [(country_name(code, language), count) for code, count in by_country]
     if others:

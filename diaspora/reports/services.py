@@ -4,11 +4,13 @@ with the export written to the audit trail."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from flask import current_app
 
 from diaspora.audit import services as audit
-from diaspora.models import User, utcnow
+from diaspora.models import User
 from diaspora.reports.annual import AnnualReport, build_annual_report
 from diaspora.reports.period import Period, current_period
 from diaspora.reports.render import render_pdf, render_print_html, render_xlsx
@@ -24,8 +26,13 @@ def period_setting() -> str:
     return current_app.config["REPORT_PERIOD_START"]
 
 
+def local_today() -> date:
+    """Today in Hải Phòng (the configured time zone), not in UTC."""
+    return datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
+
+
 def this_period() -> Period:
-    return current_period(utcnow().date(), period_setting())
+    return current_period(local_today(), period_setting())
 
 
 def annual_report(year: int) -> AnnualReport:
