@@ -112,8 +112,10 @@ def _register_blueprints(app: Flask) -> None:
     from diaspora.contacts.views import bp as contacts_bp
     from diaspora.core.views import bp as core_bp
     from diaspora.dashboard.views import bp as dashboard_bp
+    from diaspora.delegations.views import bp as delegations_bp
     from diaspora.engagements import api as _engagements_api  # noqa: F401 (routes on the api bp)
     from diaspora.engagements.views import bp as engagements_bp
+    from diaspora.outreach.views import bp as outreach_bp
     from diaspora.plan.views import bp as plan_bp
     from diaspora.reference.category_views import bp as categories_bp
     from diaspora.reference.views import bp as reference_bp
@@ -134,7 +136,7 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
     for blueprint in (contacts_bp, consents_bp, trash_bp, organizations_bp, categories_bp):
         app.register_blueprint(blueprint)
-    for blueprint in (engagements_bp, reports_bp, dashboard_bp):
+    for blueprint in (engagements_bp, reports_bp, dashboard_bp, outreach_bp, delegations_bp):
         app.register_blueprint(blueprint)
 
 

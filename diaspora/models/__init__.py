@@ -23,6 +23,12 @@ from diaspora.models.contact import (
     ContactPhone,
     contact_categories,
 )
+from diaspora.models.delegation import (
+    DelegationContact,
+    DelegationVisit,
+    delegation_fields,
+    delegation_plan_tasks,
+)
 from diaspora.models.engagement import (
     Engagement,
     EngagementParticipant,
@@ -32,6 +38,15 @@ from diaspora.models.engagement import (
     engagement_plan_tasks,
 )
 from diaspora.models.organization import Membership, Organization
+from diaspora.models.outreach import (
+    Channel,
+    DeliveryStatus,
+    Occasion,
+    Outreach,
+    OutreachRecipient,
+    OutreachStatus,
+    outreach_plan_tasks,
+)
 from diaspora.models.reference import Agency, ExpertiseField, PlanTask, PlanTaskAgency
 from diaspora.models.user import Role, User
 
@@ -41,6 +56,7 @@ __all__ = [
     "AuditEvent",
     "Base",
     "Category",
+    "Channel",
     "ConsentMethod",
     "ConsentPurpose",
     "ConsentRecord",
@@ -50,6 +66,9 @@ __all__ = [
     "ContactLanguage",
     "ContactPhone",
     "ContactStatus",
+    "DelegationContact",
+    "DelegationVisit",
+    "DeliveryStatus",
     "Engagement",
     "EngagementParticipant",
     "EngagementType",
@@ -58,8 +77,12 @@ __all__ = [
     "Gender",
     "LegalBasis",
     "Membership",
+    "Occasion",
     "Organization",
     "OrganizationKind",
+    "Outreach",
+    "OutreachRecipient",
+    "OutreachStatus",
     "ParticipantRole",
     "PlanTask",
     "PlanTaskAgency",
@@ -68,7 +91,10 @@ __all__ = [
     "UTCDateTime",
     "User",
     "contact_categories",
+    "delegation_fields",
+    "delegation_plan_tasks",
     "engagement_organizations",
     "engagement_plan_tasks",
+    "outreach_plan_tasks",
     "utcnow",
 ]
