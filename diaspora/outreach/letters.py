@@ -140,7 +140,9 @@ def export_letters(outreach: Outreach, fmt: str, *, actor: User) -> LettersExpor
         )
     letters, left_out = eligible_letters(outreach)
     if not letters:
-        raise Conflict(_l("Nobody can receive this outreach: add recipients who consented."))
+        raise Conflict(
+            _l("Nobody can receive this outreach: add recipients who consented to outreach.")
+        )
     day = outreach.sent_on or local_today()
     if fmt == "pdf":
         content = render_letters_pdf(outreach, letters, day)
