@@ -202,7 +202,7 @@ def _pack_visit(officer):
 
 
 def test_pack_shows_personal_details_only_where_allowed(officer):
-    visit, shared, private = _pack_visit(officer)
+    visit, _shared, _private = _pack_visit(officer)
     pack = build_pack(visit, actor=officer, language="vi")
     assert pack.with_personal and pack.withheld == 1
     assert [row.emails for row in pack.rows] == [["nhung@example.jp"], []]
@@ -216,7 +216,7 @@ def test_pack_shows_personal_details_only_where_allowed(officer):
 
 
 def test_pack_xlsx_has_bilingual_headers_and_no_formulas(officer):
-    visit, shared, private = _pack_visit(officer)
+    visit, shared, _private = _pack_visit(officer)
     export = export_pack(visit, "xlsx", "Gặp gỡ tại Tokyo", actor=officer, language="vi")
     sheet = load_workbook(io.BytesIO(export.content)).active
     rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
@@ -235,7 +235,7 @@ def test_pack_xlsx_has_bilingual_headers_and_no_formulas(officer):
 
 
 def test_pack_pdf_keeps_vietnamese_letters(officer):
-    visit, shared, private = _pack_visit(officer)
+    visit, _shared, _private = _pack_visit(officer)
     export = export_pack(visit, "pdf", "In cho đoàn", actor=officer, language="vi")
     text = " ".join(
         " ".join(page.extract_text().split())
@@ -247,7 +247,7 @@ def test_pack_pdf_keeps_vietnamese_letters(officer):
 
 
 def test_pack_vcard(officer):
-    visit, shared, private = _pack_visit(officer)
+    visit, _shared, _private = _pack_visit(officer)
     export = export_pack(visit, "vcf", "Danh bạ điện thoại", actor=officer, language="vi")
     text = export.content.decode("utf-8")
     assert text.count("BEGIN:VCARD") == 2 and text.count("VERSION:3.0") == 2

@@ -71,7 +71,7 @@ def people(app, make_user):
                 consents=("sharing",),
                 emails=["lan@example.jp"],
                 willing_host_delegation=True,
-            ),  # fmt: skip
+            ),
             person(user, "Lê Văn Minh", city="Osaka", emails=["minh@example.jp"]),
             person(user, "Vũ Thị Hoa", city="Nagoya"),
         ]
