@@ -14,7 +14,7 @@ MO := translations/vi/LC_MESSAGES/messages.mo translations/en/LC_MESSAGES/messag
 help:
 	@echo "make run    - set up everything and serve the app on http://$(HOST):$(PORT)"
 	@echo "make test   - set up and run the whole test suite (SQLite, then PostgreSQL if TEST_DATABASE_URL is set)"
-	@echo "make lint   - ruff check and format check"
+	@echo "make lint   - ruff check, format check and bandit"
 	@echo "make translations - extract, update and compile the catalogs"
 
 $(PY):
@@ -49,6 +49,7 @@ test: $(STAMP) compile-translations
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/bandit -q -r diaspora config.py -c pyproject.toml
 
 format: $(STAMP)
 	$(VENV)/bin/ruff format .

@@ -41,7 +41,8 @@ class Config:
 
     SECRET_KEY: str | None = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI: str = os.environ.get("DATABASE_URL") or default_sqlite_url()
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # hide_parameters: SQL errors and logs never show the bound values (personal data).
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True, "hide_parameters": True}
     SQLITE_BUSY_TIMEOUT_MS: int = _env_int("SQLITE_BUSY_TIMEOUT_MS", 15000)
 
     # Languages: Vietnamese is the default, English is complete too.
@@ -61,12 +62,24 @@ class Config:
         "LOGIN_FAILURES_PER_ADDRESS", "20 per 15 minutes"
     )
 
+    # Failed second-factor codes allowed per account (per address: LOGIN_FAILURES_PER_ADDRESS).
+    TWO_FACTOR_FAILURES_PER_ACCOUNT: str = os.environ.get(
+        "TWO_FACTOR_FAILURES_PER_ACCOUNT", "5 per 15 minutes"
+    )
+    # Roles that must use a second factor, comma-separated, e.g. "admin,officer". Empty: optional.
+    TWO_FACTOR_REQUIRED_ROLES: str = os.environ.get("TWO_FACTOR_REQUIRED_ROLES", "")
+    # How long the password step stays valid while the second factor is asked for.
+    TWO_FACTOR_PENDING_SECONDS: int = _env_int("TWO_FACTOR_PENDING_SECONDS", 300)
+
     # Sessions and cookies.
     SESSION_COOKIE_HTTPONLY: bool = True
     SESSION_COOKIE_SAMESITE: str = "Lax"
     SESSION_COOKIE_SECURE: bool = _env_bool("SESSION_COOKIE_SECURE", False)
     SESSION_COOKIE_NAME: str = os.environ.get("SESSION_COOKIE_NAME", "diaspora_session")
+    # Absolute lifetime of a session, counted from sign-in and checked on the server.
     PERMANENT_SESSION_LIFETIME: timedelta = timedelta(hours=_env_int("SESSION_LIFETIME_HOURS", 12))
+    # A session unused for this long ends (checked on the server too).
+    SESSION_IDLE_TIMEOUT: timedelta = timedelta(minutes=_env_int("SESSION_IDLE_MINUTES", 30))
     REMEMBER_COOKIE_HTTPONLY: bool = True
 
     # The yearly implementation report covers the twelve months starting on this day (MM-DD)
@@ -76,6 +89,13 @@ class Config:
 
     MAX_CONTENT_LENGTH: int = _env_int("MAX_CONTENT_LENGTH", 10 * 1024 * 1024)
     PER_PAGE: int = 50
+    # Spreadsheet import and export (diaspora/transfer).
+    IMPORT_MAX_BYTES: int = _env_int("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+    IMPORT_MAX_ROWS: int = _env_int("IMPORT_MAX_ROWS", 100_000)
+    IMPORT_MAX_COLUMNS: int = _env_int("IMPORT_MAX_COLUMNS", 200)
+    IMPORT_SECONDS_PER_REQUEST: float = float(_env_int("IMPORT_SECONDS_PER_REQUEST", 8))
+    IMPORT_WEB_COMMIT_MAX_ROWS: int = _env_int("IMPORT_WEB_COMMIT_MAX_ROWS", 3000)
+    EXPORT_PDF_MAX_ROWS: int = _env_int("EXPORT_PDF_MAX_ROWS", 2000)
     WTF_CSRF_TIME_LIMIT: int | None = None  # token bound to the session, not to a clock
     DEBUG: bool = False
     TESTING: bool = False
@@ -100,7 +120,8 @@ class DevelopmentConfig(Config):
 
 class TestingConfig(Config):
     TESTING = True
-    SECRET_KEY = "testing-secret-key-not-for-production-use-0123456789"  # noqa: S105 (tests only)
+    # A fixed key for the test suite only; production refuses to start without its own.
+    SECRET_KEY = "testing-secret-key-not-for-production-use-0123456789"  # noqa: S105  # nosec B105
     WTF_CSRF_ENABLED = False
     RATELIMIT_STORAGE_URI = "memory://"
     SQLALCHEMY_DATABASE_URI = "sqlite://"
@@ -120,6 +141,25 @@ CONFIGS: dict[str, type[Config]] = {
     "testing": TestingConfig,
     "production": ProductionConfig,
 }
+
+
+KNOWN_ROLES = ("admin", "officer", "viewer")
+
+
+def two_factor_required_roles(settings) -> frozenset[str]:
+    raw = settings.get("TWO_FACTOR_REQUIRED_ROLES") or ""
+    if isinstance(raw, list | tuple | set | frozenset):
+        return frozenset(str(role).strip().lower() for role in raw if str(role).strip())
+    return frozenset(part.strip().lower() for part in str(raw).split(",") if part.strip())
+
+
+def check_two_factor_roles(settings) -> None:
+    unknown = sorted(two_factor_required_roles(settings) - set(KNOWN_ROLES))
+    if unknown:
+        raise RuntimeError(
+            f"TWO_FACTOR_REQUIRED_ROLES names unknown roles {', '.join(unknown)}; "
+            f"use a comma-separated list of {', '.join(KNOWN_ROLES)}"
+        )
 
 
 class InsecureConfigurationError(RuntimeError):

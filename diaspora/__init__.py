@@ -10,7 +10,13 @@ from flask import Flask
 from werkzeug.exceptions import NotFound
 from werkzeug.routing import IntegerConverter
 
-from config import CONFIGS, INSTANCE_DIR, DevelopmentConfig, check_production_settings
+from config import (
+    CONFIGS,
+    INSTANCE_DIR,
+    DevelopmentConfig,
+    check_production_settings,
+    check_two_factor_roles,
+)
 from diaspora.database import check_database_url, configure_sqlite
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,6 +44,7 @@ def create_app(config: str | None = None, overrides: dict[str, Any] | None = Non
         check_production_settings(app.config)
     check_database_url(app.config["SQLALCHEMY_DATABASE_URI"])
     _check_report_period(app.config["REPORT_PERIOD_START"])
+    check_two_factor_roles(app.config)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         Path(INSTANCE_DIR).mkdir(parents=True, exist_ok=True)
     configure_sqlite(app.config["SQLITE_BUSY_TIMEOUT_MS"])
@@ -58,10 +65,12 @@ def _check_report_period(setting: str) -> None:
 def _init_extensions(app: Flask) -> None:
     from diaspora.auth.loaders import user_from_session, user_from_token
     from diaspora.auth.permissions import can, enforce
-    from diaspora.auth.throttle import LoginThrottle
+    from diaspora.auth.sessions import check_session, require_two_factor_enrolment
+    from diaspora.auth.throttle import install_throttles
     from diaspora.core.errors import register_error_handlers
     from diaspora.extensions import babel, csrf, db, limiter, login_manager, migrate
     from diaspora.i18n import register_template_helpers, select_locale
+    from diaspora.logs import install_log_redaction
     from diaspora.search.index import register as register_search_index
     from diaspora.security import register_security_headers
 
@@ -75,16 +84,15 @@ def _init_extensions(app: Flask) -> None:
     login_manager.session_protection = "basic"
     login_manager.user_loader(user_from_session)
     login_manager.request_loader(user_from_token)
-    app.extensions["diaspora.login_throttle"] = LoginThrottle(
-        app.config["RATELIMIT_STORAGE_URI"],
-        app.config["LOGIN_FAILURES_PER_ACCOUNT"],
-        app.config["LOGIN_FAILURES_PER_ADDRESS"],
-    )
+    install_throttles(app)
+    app.before_request(check_session)  # first: an expired session must not pass as signed in
     app.before_request(enforce)
+    app.before_request(require_two_factor_enrolment)  # after: only for signed-in users
     app.add_template_global(can)
     register_template_helpers(app)
     register_error_handlers(app)
     register_security_headers(app)
+    install_log_redaction(app)
     register_search_index()
 
 
@@ -105,6 +113,7 @@ def _register_blueprints(app: Flask) -> None:
     from diaspora.api import contacts as _api_contacts  # noqa: F401  (routes on the api blueprint)
     from diaspora.api.token_views import bp as tokens_bp
     from diaspora.api.views import bp as api_bp
+    from diaspora.audit.views import bp as audit_bp
     from diaspora.auth.views import bp as auth_bp
     from diaspora.contacts.consent_views import bp as consents_bp
     from diaspora.contacts.organization_views import bp as organizations_bp
@@ -117,24 +126,35 @@ def _register_blueprints(app: Flask) -> None:
     from diaspora.engagements.views import bp as engagements_bp
     from diaspora.outreach.views import bp as outreach_bp
     from diaspora.plan.views import bp as plan_bp
+    from diaspora.privacy.views import bp as privacy_bp
     from diaspora.reference.category_views import bp as categories_bp
     from diaspora.reference.views import bp as reference_bp
     from diaspora.reports.views import bp as reports_bp
     from diaspora.search.views import bp as search_bp
+    from diaspora.transfer.views import bp as transfer_bp
     from diaspora.users.views import bp as users_bp
 
     for blueprint in (
         core_bp,
         auth_bp,
         users_bp,
+        audit_bp,
         plan_bp,
         reference_bp,
+        privacy_bp,
         api_bp,
         tokens_bp,
         search_bp,
     ):
         app.register_blueprint(blueprint)
-    for blueprint in (contacts_bp, consents_bp, trash_bp, organizations_bp, categories_bp):
+    for blueprint in (
+        contacts_bp,
+        consents_bp,
+        trash_bp,
+        organizations_bp,
+        categories_bp,
+        transfer_bp,
+    ):
         app.register_blueprint(blueprint)
     for blueprint in (engagements_bp, reports_bp, dashboard_bp, outreach_bp, delegations_bp):
         app.register_blueprint(blueprint)

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from diaspora.api.tokens import issue_token
+from diaspora.audit.services import record
 from diaspora.auth import services as auth_services
+from diaspora.backup import services as backup
 from diaspora.errors import DomainError, ValidationFailed
 from diaspora.extensions import db
 from diaspora.reference.services import seed_reference
@@ -17,6 +20,8 @@ from diaspora.reports.period import PeriodSettingError
 from diaspora.reports.services import export_annual_report
 
 users_cli = AppGroup("users", help="Manage accounts.")
+contacts_cli = AppGroup("contacts", help="Export and import contact lists.")
+backup_cli = AppGroup("backup", help="Back up the database to a file, and restore it.")
 seed_cli = AppGroup("seed", help="Load reference data.")
 report_cli = AppGroup("report", help="Produce reports.")
 
@@ -127,8 +132,250 @@ def annual_report_command(year: int, fmt: str, output: str, lang: str) -> None:
     )
 
 
+
+def _acting_user(email: str | None):
+    """The account the command acts as: ``--user``, else the oldest active administrator."""
+    from diaspora.models import User
+
+    if email:
+        user = auth_services.find_by_email(email)
+        if user is None or not user.active:
+            click.echo(f"Error: no active account with email {email}", err=True)
+            sys.exit(2)
+        return user
+    user = db.session.scalar(
+        db.select(User).where(User.role == "admin", User.active.is_(True)).order_by(User.id)
+    )
+    if user is None:
+        click.echo("Error: give --user EMAIL (no active administrator account exists)", err=True)
+        sys.exit(2)
+    click.echo(f"Acting as {user.email}", err=True)
+    return user
+
+
+@contacts_cli.command("export")
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "vcf", "pdf"]), required=True)
+@click.option("--output", type=click.Path(dir_okay=False, writable=True), required=True)
+@click.option("--purpose", required=True, help="What the list is for (kept in the audit trail).")
+@click.option("--q", "text", default="", help="Free text, as in the search box.")
+@click.option("--country", multiple=True, help="ISO country code; repeat for several.")
+@click.option("--field", multiple=True, help="Expertise field code; repeat for several.")
+@click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True)
+@click.option("--columns", default="", help="Comma-separated column keys (default: the usual).")
+@click.option("--user", "user_email", default=None, help="Account to act as (default: an admin).")
+def export_contacts(fmt, output, purpose, text, country, field, lang, columns, user_email):
+    """Export the contacts matching a search to a file."""
+    from diaspora.search.params import query_from_args
+    from diaspora.transfer import exports, writers
+    from diaspora.transfer.columns import DEFAULT_COLUMNS
+    from diaspora.transfer.records import load_records
+
+    actor = _acting_user(user_email)
+    chosen = [key.strip() for key in columns.split(",") if key.strip()] or list(DEFAULT_COLUMNS)
+    try:
+        query = query_from_args({"q": text, "country": ",".join(country), "field": ",".join(field)})
+        request = exports.ExportRequest(fmt, chosen, lang, purpose, query, source="cli")
+        plan = exports.plan_export(request, actor=actor, personal=True)
+    except DomainError as error:
+        _fail(error)
+    db.session.commit()
+    records = load_records(plan.ids)
+    if fmt == "xlsx":
+        writers.write_xlsx(records, request.columns, lang, output, row_count=len(plan.ids))
+    elif fmt == "pdf":
+        from flask import current_app
+
+        with current_app.test_request_context():
+            pdf = writers.write_pdf(records, request.columns, lang, title=purpose)
+        with open(output, "wb") as handle:
+            handle.write(pdf)
+    else:
+        writer = writers.write_csv if fmt == "csv" else writers.write_vcard
+        with open(output, "wb") as handle:
+            for chunk in writer(records, request.columns, lang):
+                handle.write(chunk)
+    click.echo(
+        f"Exported {len(plan.ids)} contacts to {output}; left out {plan.left_out_pending} "
+        f"without a legal basis and {plan.left_out_withdrawn} who withdrew consent to sharing."
+    )
+
+
+@contacts_cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--mapping", "mapping_name", default=None, help="A saved column mapping's name.")
+@click.option("--sheet", default="", help="Sheet of an Excel workbook (default: the first).")
+@click.option("--dry-run", is_flag=True, help="Analyse and print the counts; write nothing.")
+@click.option("--skip-errors", is_flag=True, help="Import the good rows, leave out the others.")
+@click.option("--again", is_flag=True, help="Import a file that was already imported.")
+@click.option(
+    "--on-match",
+    type=click.Choice(["fill", "overwrite", "skip", "create"]),
+    default="fill",
+    show_default=True,
+    help="What to do with rows that match an existing contact.",
+)
+@click.option("--user", "user_email", default=None, help="Account to act as (default: an admin).")
+def import_contacts(file, mapping_name, sheet, dry_run, skip_errors, again, on_match, user_email):
+    """Import contacts from a CSV or XLSX file, all rows or none."""
+    import os
+
+    from flask import current_app
+
+    from diaspora.transfer import imports
+    from diaspora.transfer.reading import Limits
+
+    actor = _acting_user(user_email)
+    mapping = None
+    if mapping_name:
+        mapping = imports.find_mapping(mapping_name)
+        if mapping is None:
+            click.echo(f"Error: no saved mapping called {mapping_name}", err=True)
+            sys.exit(2)
+    config = current_app.config
+    limits = Limits(
+        max_bytes=config["IMPORT_MAX_BYTES"],
+        max_rows=config["IMPORT_MAX_ROWS"],
+        max_columns=config["IMPORT_MAX_COLUMNS"],
+    )
+    with open(file, "rb") as handle:
+        data = handle.read(limits.max_bytes + 1)
+    try:
+        batch = imports.start_import(
+            data, os.path.basename(file), actor=actor, sheet=sheet, limits=limits, mapping=mapping
+        )
+        imports.set_mapping(batch, batch.targets, actor=actor)
+        imports.analyse(batch)
+    except DomainError as error:
+        _fail(error)
+    counts = imports.count_rows(batch)
+    click.echo(
+        f"{batch.row_count} rows: {counts['new']} new, {counts['match']} matching an existing "
+        f"contact, {counts['error']} in error."
+    )
+    for row in imports.error_rows(batch, limit=20):
+        for key, messages in row.errors.items():
+            column = batch.headers[int(key)] if key.isdigit() else ""
+            for message in messages:
+                click.echo(f"  row {row.line}{' ' + column if column else ''}: {message}", err=True)
+    if dry_run:
+        db.session.rollback()
+        click.echo("Dry run: nothing was written.")
+        return
+    if counts["error"] and not skip_errors:
+        db.session.rollback()
+        click.echo("Nothing was written: fix the rows in error, or give --skip-errors.", err=True)
+        sys.exit(1)
+    try:
+        imports.set_actions(batch, on_match, {})
+        result = imports.commit_batch(
+            batch, actor=actor, skip_errors=skip_errors, confirm_again=again
+        )
+    except DomainError as error:
+        _fail(error)
+    db.session.commit()
+    click.echo(
+        f"Import no. {batch.id}: {result['created']} created, {result['updated']} updated, "
+        f"{result['unchanged']} unchanged, {result['skipped']} skipped, "
+        f"{result['left_out']} left out."
+    )
+
+
+@contacts_cli.command("commit-import")
+@click.argument("batch_id", type=int)
+@click.option("--skip-errors", is_flag=True, help="Leave out the rows in error.")
+@click.option("--again", is_flag=True, help="Import a file that was already imported.")
+@click.option("--user", "user_email", default=None, help="Account to act as (default: an admin).")
+def commit_import(batch_id, skip_errors, again, user_email):
+    """Commit an import analysed on the web pages, with the choices made there."""
+    from diaspora.transfer import imports
+
+    actor = _acting_user(user_email)
+    try:
+        batch = imports.get_batch(batch_id)
+        imports.analyse(batch)
+        result = imports.commit_batch(
+            batch, actor=actor, skip_errors=skip_errors, confirm_again=again
+        )
+    except DomainError as error:
+        _fail(error)
+    db.session.commit()
+    click.echo(
+        f"Import no. {batch_id}: {result['created']} created, {result['updated']} updated, "
+        f"{result['unchanged']} unchanged, {result['skipped']} skipped, "
+        f"{result['left_out']} left out."
+    )
+
+
+def _database_url() -> str:
+    return current_app.config["SQLALCHEMY_DATABASE_URI"]
+
+
+def _describe(report: backup.BackupReport) -> str:
+    if not report.row_counts:
+        return ""
+    return f" ({len(report.row_counts)} tables, {report.total_rows} rows)"
+
+
+@backup_cli.command("create")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def backup_create(file: Path) -> None:
+    """Write a consistent copy of the whole database to FILE (a new file).
+
+    SQLite: the online backup API, safe while the application runs. PostgreSQL: pg_dump -Fc.
+    """
+    try:
+        report = backup.create_backup(
+            _database_url(), file, busy_timeout_ms=current_app.config["SQLITE_BUSY_TIMEOUT_MS"]
+        )
+    except backup.BackupError as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(1)
+    click.echo(f"Backed up the {report.backend} database to {report.path}{_describe(report)}.")
+
+
+@backup_cli.command("restore")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def backup_restore(file: Path, yes: bool) -> None:
+    """Replace the whole configured database with the backup in FILE.
+
+    The file is checked first (SQLite: integrity check; PostgreSQL: pg_restore --list). Stop the
+    application while restoring. The restore is then recorded in the restored audit trail.
+    """
+    if not yes:
+        click.confirm(
+            "This replaces every row of the configured database with the backup. Continue?",
+            abort=True,
+        )
+    db.session.remove()
+    db.engine.dispose()
+    try:
+        report = backup.restore_backup(
+            _database_url(), file, busy_timeout_ms=current_app.config["SQLITE_BUSY_TIMEOUT_MS"]
+        )
+    except backup.BackupError as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(1)
+    db.engine.dispose()
+    record(
+        "backup.restore",
+        actor=None,
+        details={"file": Path(file).name, "rows": report.total_rows or None},
+    )
+    db.session.commit()
+    click.echo(f"Restored the {report.backend} database from {file}{_describe(report)}.")
+
+
 def register_commands(app: Flask) -> None:
     from diaspora.search.commands import demo_cli, search_cli
 
-    for group in (users_cli, seed_cli, report_cli, search_cli, demo_cli):
+    for group in (
+        users_cli,
+        backup_cli,
+        seed_cli,
+        report_cli,
+        search_cli,
+        demo_cli,
+        contacts_cli,
+    ):
         app.cli.add_command(group)

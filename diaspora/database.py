@@ -45,6 +45,12 @@ def check_database_url(url: str) -> None:
 
 _busy_timeout_ms = 15000
 
+# The audit trail is append-only (see ``diaspora.models.audit``). On SQLite the trigger that refuses
+# UPDATE and DELETE asks this per-connection function whether a deliberate purge is under way; a
+# connection opened by any other tool lacks the function, so the trigger fails there too.
+AUDIT_PURGE_FUNCTION = "diaspora_audit_purge_allowed"
+AUDIT_PURGE_INFO_KEY = "diaspora.audit_purge"
+
 
 def configure_sqlite(busy_timeout_ms: int) -> None:
     global _busy_timeout_ms
@@ -57,6 +63,11 @@ def _sqlite_on_connect(dbapi_connection, connection_record) -> None:
         return
     # Let SQLAlchemy's "begin" event below issue BEGIN itself, instead of pysqlite's deferred one.
     dbapi_connection.isolation_level = None
+    flag = {"allowed": False}
+    connection_record.info[AUDIT_PURGE_INFO_KEY] = flag
+    dbapi_connection.create_function(
+        AUDIT_PURGE_FUNCTION, 0, lambda: 1 if flag["allowed"] else 0, deterministic=False
+    )
     cursor = dbapi_connection.cursor()
     cursor.execute(f"PRAGMA busy_timeout = {int(_busy_timeout_ms)}")
     cursor.execute("PRAGMA journal_mode = WAL")

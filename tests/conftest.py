@@ -11,6 +11,7 @@ import os
 import re
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from flask import Flask
@@ -21,7 +22,7 @@ from sqlalchemy.engine import make_url
 from diaspora import create_app
 from diaspora.auth import services as auth_services
 from diaspora.extensions import db as _db
-from diaspora.models import User
+from diaspora.models import User, audit_purge_allowed
 from diaspora.reference.services import seed_reference
 from diaspora.search.backends import INDEX_TABLE
 
@@ -68,23 +69,72 @@ def _clean(app: Flask) -> Iterator[None]:
     yield
     with app.app_context():
         _db.session.remove()
-        with _db.engine.begin() as conn:
+        with _db.engine.begin() as conn, audit_purge_allowed(conn):
+            # The audit trail is append-only; the deliberate purge path lets the cleanup empty it.
             conn.execute(text(f"DELETE FROM {INDEX_TABLE}"))
             for table in reversed(_db.metadata.sorted_tables):
                 conn.execute(table.delete())
+            if conn.dialect.name == "postgresql":
+                # Restart the ids, as SQLite does once a table is empty: every test then sees
+                # the same ids on both databases.
+                with_ids = [t.name for t in _db.metadata.sorted_tables if "id" in t.c]
+                conn.execute(
+                    text(
+                        "SELECT setval(pg_get_serial_sequence(name, 'id'), 1, false) "
+                        "FROM unnest(CAST(:names AS text[])) AS name "
+                        "WHERE pg_get_serial_sequence(name, 'id') IS NOT NULL"
+                    ),
+                    {"names": with_ids},
+                )
     _reset_limits(app)
 
 
 def _reset_limits(app: Flask) -> None:
-    from diaspora.auth.throttle import LoginThrottle
+    from diaspora.auth.throttle import install_throttles
     from diaspora.extensions import limiter
 
     limiter.reset()
-    app.extensions["diaspora.login_throttle"] = LoginThrottle(
-        app.config["RATELIMIT_STORAGE_URI"],
-        app.config["LOGIN_FAILURES_PER_ACCOUNT"],
-        app.config["LOGIN_FAILURES_PER_ADDRESS"],
+    install_throttles(app)
+
+
+@pytest.fixture
+def csrf_app(app: Flask) -> Iterator[Flask]:
+    """A second application on the same database, with CSRF protection on as in production."""
+    secured = create_app(
+        "testing",
+        {
+            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+            "WTF_CSRF_ENABLED": True,
+        },
     )
+    yield secured
+    with secured.app_context():
+        _db.session.remove()
+        _db.engine.dispose()
+
+
+def login_with_csrf(client: FlaskClient, email: str, password: str = PASSWORD):
+    token = csrf_token(client.get("/login").get_data(as_text=True))
+    return client.post("/login", data={"email": email, "password": password, "csrf_token": token})
+
+
+class FakeClock:
+    """The application's clock, moved by hand: ``clock.advance(minutes=31)``."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2026, 11, 26, 8, 0, tzinfo=UTC)
+
+    def advance(self, **kwargs) -> None:
+        self.now += timedelta(**kwargs)
+
+
+@pytest.fixture
+def clock(monkeypatch) -> FakeClock:
+    import diaspora.clock
+
+    fake = FakeClock()
+    monkeypatch.setattr(diaspora.clock, "now", lambda: fake.now)
+    return fake
 
 
 @pytest.fixture

@@ -67,3 +67,29 @@ def test_latest_revision_downgrades_and_upgrades_again(empty_database):
         downgrade(revision="base")
         assert set(inspect(_db.engine).get_table_names()) <= {"alembic_version"}
         _db.engine.dispose()
+
+
+def test_migrated_database_keeps_the_audit_trail_append_only(empty_database):
+    """The triggers come from the migration too, not only from ``db.create_all``."""
+    from sqlalchemy.exc import DBAPIError
+
+    from diaspora.models import audit_purge_allowed
+
+    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": empty_database})
+    with app.app_context():
+        upgrade()
+        with _db.engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO audit_events (occurred_at, action, details) "
+                    "VALUES (CURRENT_TIMESTAMP, 'test', '{}')"
+                )
+            )
+        for sql in ("UPDATE audit_events SET action = 'x'", "DELETE FROM audit_events"):
+            with pytest.raises(DBAPIError, match="append-only"), _db.engine.begin() as conn:
+                conn.execute(text(sql))
+        with _db.engine.begin() as conn, audit_purge_allowed(conn):
+            conn.execute(text("DELETE FROM audit_events"))
+        with _db.engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM audit_events")).scalar() == 0
+        _db.engine.dispose()

@@ -14,7 +14,8 @@ from diaspora.extensions import db
 from diaspora.models import ApiToken, User, utcnow
 from diaspora.text import clean
 
-TOKEN_PREFIX = "dsp_"  # noqa: S105 (a marker, not a secret)
+# A visible marker at the start of every token, not a secret.
+TOKEN_PREFIX = "dsp_"  # noqa: S105  # nosec B105
 
 
 @dataclass

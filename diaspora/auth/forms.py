@@ -79,3 +79,31 @@ class UserForm(AccountFieldsMixin, FlaskForm):
 
 class NewUserForm(UserForm, NewPasswordMixin):
     pass
+
+
+class CodeForm(FlaskForm):
+    code = StringField(
+        _l("Code"),
+        validators=[DataRequired(_l("Enter the code.")), Length(max=32)],
+        description=_l("The 6-digit code from your authenticator app, or a recovery code."),
+        render_kw={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True},
+    )
+
+
+class ConfirmCodeForm(FlaskForm):
+    code = StringField(
+        _l("Code from the app"),
+        validators=[DataRequired(_l("Enter the code.")), Length(max=32)],
+        description=_l("The 6 digits your authenticator app shows now."),
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
+    )
+
+
+class PasswordConfirmForm(FlaskForm):
+    password = PasswordField(
+        _l("Your password"), validators=[DataRequired(_l("Enter your password."))]
+    )
+
+
+class ActionForm(FlaskForm):
+    """A button that changes something: only the CSRF token."""

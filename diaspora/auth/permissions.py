@@ -43,6 +43,10 @@ class Permission(StrEnum):
     # needs the approver right: administrators, or officers given it on their account)
     VIEW_DELEGATIONS = "delegations.view"  # visits, their contact lists, the delegation pack
     EDIT_DELEGATIONS = "delegations.edit"  # prepare visits, choose contacts, record meetings
+    EXPORT_CONTACTS = "contacts.export"  # lists of non-personal columns
+    EXPORT_PERSONAL = "contacts.export_personal"  # lists with emails, phones, addresses, …
+    IMPORT_CONTACTS = "contacts.import"  # spreadsheet imports, their commit and undo
+    VIEW_AUDIT = "audit.view"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
@@ -54,6 +58,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.VIEW_ENGAGEMENTS,
             Permission.VIEW_REPORTS,
             Permission.VIEW_DELEGATIONS,
+            Permission.EXPORT_CONTACTS,
         }
     ),
     Role.OFFICER: frozenset(
@@ -72,6 +77,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.EDIT_OUTREACH,
             Permission.VIEW_DELEGATIONS,
             Permission.EDIT_DELEGATIONS,
+            Permission.EXPORT_CONTACTS,
+            Permission.EXPORT_PERSONAL,
+            Permission.IMPORT_CONTACTS,
         }
     ),
     Role.ADMIN: frozenset(Permission),

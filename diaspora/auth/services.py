@@ -163,7 +163,11 @@ def change_own_password(user: User, current: str, new: str) -> None:
 
 
 def authenticate(email: str, password: str, *, address: str, throttle: LoginThrottle) -> User:
-    """Check credentials, throttling failures per account and per client address."""
+    """Check the password, throttling failures per account and per client address.
+
+    Success is not yet a sign-in: the view asks for the second factor when the account has one,
+    then calls ``complete_login``.
+    """
     wait = throttle.retry_after(email, address)
     if wait:
         minutes = max(1, (wait + 59) // 60)
@@ -197,10 +201,16 @@ def authenticate(email: str, password: str, *, address: str, throttle: LoginThro
             "email", _l("This account has been deactivated. Ask an administrator.")
         )
     throttle.succeeded(email)
-    user.last_login_at = utcnow()
-    audit.record("login", actor=user, target_type="user", target_id=user.id)
-    db.session.flush()
     return user
+
+
+def complete_login(user: User, *, method: str = "password") -> None:
+    """The last step of signing in (after the second factor, when there is one)."""
+    user.last_login_at = utcnow()
+    audit.record(
+        "login", actor=user, target_type="user", target_id=user.id, details={"method": method}
+    )
+    db.session.flush()
 
 
 def end_sessions(user: User) -> None:

@@ -17,15 +17,20 @@ from diaspora.text import fold
 
 
 class LoginThrottle:
-    def __init__(self, storage_uri: str, per_account: str, per_address: str) -> None:
+    """Failures of one step of signing in; ``namespace`` keeps the password and code apart."""
+
+    def __init__(
+        self, storage_uri: str, per_account: str, per_address: str, namespace: str = "login"
+    ) -> None:
         self._limiter = MovingWindowRateLimiter(storage_from_string(storage_uri))
         self._per_account = parse(per_account)
         self._per_address = parse(per_address)
+        self._namespace = namespace
 
     def _keys(self, email: str, address: str) -> list[tuple]:
         return [
-            (self._per_account, "login-account", fold(email)),
-            (self._per_address, "login-address", address or "unknown"),
+            (self._per_account, f"{self._namespace}-account", fold(email)),
+            (self._per_address, f"{self._namespace}-address", address or "unknown"),
         ]
 
     def retry_after(self, email: str, address: str) -> int:
@@ -44,3 +49,19 @@ class LoginThrottle:
     def succeeded(self, email: str) -> None:
         limit, *ids = self._keys(email, "")[0]
         self._limiter.clear(limit, *ids)
+
+
+def install_throttles(app) -> None:
+    """Fresh throttles for the password step and the second-factor step of signing in."""
+    config = app.config
+    app.extensions["diaspora.login_throttle"] = LoginThrottle(
+        config["RATELIMIT_STORAGE_URI"],
+        config["LOGIN_FAILURES_PER_ACCOUNT"],
+        config["LOGIN_FAILURES_PER_ADDRESS"],
+    )
+    app.extensions["diaspora.two_factor_throttle"] = LoginThrottle(
+        config["RATELIMIT_STORAGE_URI"],
+        config["TWO_FACTOR_FAILURES_PER_ACCOUNT"],
+        config["LOGIN_FAILURES_PER_ADDRESS"],
+        namespace="second-factor",
+    )

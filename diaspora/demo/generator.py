@@ -132,7 +132,8 @@ def generate(
     count: int, *, seed: int = 2026, field_codes: list[str] | None = None
 ) -> Iterator[FictionalContact]:
     """Yield ``count`` fictional contacts; the same seed gives the same people."""
-    rng = random.Random(seed)  # noqa: S311 (fictional data, reproducible by design)
+    # Fictional data, reproducible by design: not a security use of randomness.
+    rng = random.Random(seed)  # noqa: S311  # nosec B311
     codes = field_codes or [f"{top}.{sub}" for top in range(1, 7) for sub in range(1, 6)]
     cities = {code: cities for code, _, cities in COUNTRIES}
     for number in range(count):

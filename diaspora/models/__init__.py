@@ -1,7 +1,7 @@
 """Every model, re-exported so that Alembic and ``db.create_all`` see the whole schema."""
 
 from diaspora.models.api_token import ApiToken
-from diaspora.models.audit import AuditEvent
+from diaspora.models.audit import AuditEvent, AuditTrailIsAppendOnly, audit_purge_allowed
 from diaspora.models.base import Base, UTCDateTime, utcnow
 from diaspora.models.category import Category
 from diaspora.models.choices import (
@@ -48,12 +48,14 @@ from diaspora.models.outreach import (
     outreach_plan_tasks,
 )
 from diaspora.models.reference import Agency, ExpertiseField, PlanTask, PlanTaskAgency
-from diaspora.models.user import Role, User
+from diaspora.models.transfer import ImportBatch, ImportMapping, ImportRow
+from diaspora.models.user import RecoveryCode, Role, User
 
 __all__ = [
     "Agency",
     "ApiToken",
     "AuditEvent",
+    "AuditTrailIsAppendOnly",
     "Base",
     "Category",
     "Channel",
@@ -75,6 +77,9 @@ __all__ = [
     "ExpertiseField",
     "ExpertiseLevel",
     "Gender",
+    "ImportBatch",
+    "ImportMapping",
+    "ImportRow",
     "LegalBasis",
     "Membership",
     "Occasion",
@@ -86,10 +91,12 @@ __all__ = [
     "ParticipantRole",
     "PlanTask",
     "PlanTaskAgency",
+    "RecoveryCode",
     "Role",
     "Source",
     "UTCDateTime",
     "User",
+    "audit_purge_allowed",
     "contact_categories",
     "delegation_fields",
     "delegation_plan_tasks",

@@ -22,12 +22,12 @@ from diaspora.search.documents import Document
 INDEX_TABLE = "search_contacts"
 
 SQLITE_DDL = [
-    f"""CREATE VIRTUAL TABLE IF NOT EXISTS {INDEX_TABLE} USING fts5(
+    """CREATE VIRTUAL TABLE IF NOT EXISTS search_contacts USING fts5(
         names, body, private, tags,
         tokenize = 'unicode61 remove_diacritics 0', detail = column, prefix = '2 3')""",
 ]
 POSTGRES_DDL = [
-    f"""CREATE TABLE IF NOT EXISTS {INDEX_TABLE} (
+    """CREATE TABLE IF NOT EXISTS search_contacts (
         contact_id integer PRIMARY KEY REFERENCES contacts (id) ON DELETE CASCADE,
         names text NOT NULL,
         body text NOT NULL,
@@ -35,9 +35,9 @@ POSTGRES_DDL = [
         tags text[] NOT NULL,
         public_tsv tsvector NOT NULL,
         all_tsv tsvector NOT NULL)""",
-    f"CREATE INDEX IF NOT EXISTS {INDEX_TABLE}_public ON {INDEX_TABLE} USING gin (public_tsv)",
-    f"CREATE INDEX IF NOT EXISTS {INDEX_TABLE}_all ON {INDEX_TABLE} USING gin (all_tsv)",
-    f"CREATE INDEX IF NOT EXISTS {INDEX_TABLE}_tags ON {INDEX_TABLE} USING gin (tags)",
+    "CREATE INDEX IF NOT EXISTS search_contacts_public ON search_contacts USING gin (public_tsv)",
+    "CREATE INDEX IF NOT EXISTS search_contacts_all ON search_contacts USING gin (all_tsv)",
+    "CREATE INDEX IF NOT EXISTS search_contacts_tags ON search_contacts USING gin (tags)",
 ]
 
 
@@ -52,7 +52,7 @@ def create_structures(connection: Connection) -> None:
 
 
 def drop_structures(connection: Connection) -> None:
-    connection.execute(text(f"DROP TABLE IF EXISTS {INDEX_TABLE}"))
+    connection.execute(text("DROP TABLE IF EXISTS search_contacts"))
 
 
 def ddl(dialect: str) -> list[str]:
@@ -74,27 +74,29 @@ class SqliteBackend:
         self.delete(connection, document.contact_id)
         connection.execute(
             text(
-                f"INSERT INTO {INDEX_TABLE} (rowid, names, body, private, tags) "
+                "INSERT INTO search_contacts (rowid, names, body, private, tags) "
                 "VALUES (:id, :names, :body, :private, :tags)"
             ),
             _row(document),
         )
 
     def delete(self, connection: Connection, contact_id: int) -> None:
-        connection.execute(text(f"DELETE FROM {INDEX_TABLE} WHERE rowid = :id"), {"id": contact_id})
+        connection.execute(
+            text("DELETE FROM search_contacts WHERE rowid = :id"), {"id": contact_id}
+        )
 
     def insert_many(self, connection: Connection, documents: list[Document]) -> None:
         """Bulk load of new entries (demo data, benchmarks): no existing rows are replaced."""
         connection.execute(
             text(
-                f"INSERT INTO {INDEX_TABLE} (rowid, names, body, private, tags) "
+                "INSERT INTO search_contacts (rowid, names, body, private, tags) "
                 "VALUES (:id, :names, :body, :private, :tags)"
             ),
             [_row(document) for document in documents],
         )
 
     def clear(self, connection: Connection) -> None:
-        connection.execute(text(f"DELETE FROM {INDEX_TABLE}"))
+        connection.execute(text("DELETE FROM search_contacts"))
 
     def match(
         self, terms: list[str], all_of: list[str], any_of: list[list[str]], *, private: bool
@@ -107,12 +109,12 @@ class SqliteBackend:
         ]
         expression = " AND ".join(parts)
         return Match(
-            sql=f"SELECT rowid FROM {INDEX_TABLE} WHERE {INDEX_TABLE} MATCH :fts",
+            sql="SELECT rowid FROM search_contacts WHERE search_contacts MATCH :fts",
             params={"fts": expression},
         )
 
 
-POSTGRES_UPSERT = f"""INSERT INTO {INDEX_TABLE}
+POSTGRES_UPSERT = """INSERT INTO search_contacts
     (contact_id, names, body, private, tags, public_tsv, all_tsv)
     VALUES (:id, :names, :body, :private, string_to_array(:tags, ' '),
         array_to_tsvector(string_to_array(:public, ' ')),
@@ -138,14 +140,14 @@ class PostgresBackend:
 
     def delete(self, connection: Connection, contact_id: int) -> None:
         connection.execute(
-            text(f"DELETE FROM {INDEX_TABLE} WHERE contact_id = :id"), {"id": contact_id}
+            text("DELETE FROM search_contacts WHERE contact_id = :id"), {"id": contact_id}
         )
 
     def insert_many(self, connection: Connection, documents: list[Document]) -> None:
         connection.execute(text(POSTGRES_UPSERT), [_postgres_row(d) for d in documents])
 
     def clear(self, connection: Connection) -> None:
-        connection.execute(text(f"DELETE FROM {INDEX_TABLE}"))
+        connection.execute(text("DELETE FROM search_contacts"))
 
     def match(
         self, terms: list[str], all_of: list[str], any_of: list[list[str]], *, private: bool
@@ -163,7 +165,9 @@ class PostgresBackend:
             conditions.append(f"tags && CAST(:any_{number} AS text[])")
             params[f"any_{number}"] = group
         where = " AND ".join(conditions) or "TRUE"
-        return Match(sql=f"SELECT contact_id FROM {INDEX_TABLE} WHERE {where}", params=params)
+        # `where` joins fixed fragments naming bind parameters only; every value is bound.
+        sql = f"SELECT contact_id FROM search_contacts WHERE {where}"  # noqa: S608  # nosec B608
+        return Match(sql=sql, params=params)
 
 
 def _row(document: Document) -> dict:

@@ -117,6 +117,6 @@ def untagged_conditions(query: SearchQuery) -> list[ColumnElement[bool]]:
                     Contact.origin_district_old.ilike(pattern),
                 )
             )
-    for extra in EXTRA_FILTERS:
-        result.extend(extra(query))
+    for add_filters in EXTRA_FILTERS:
+        result.extend(add_filters(query))
     return result

@@ -96,9 +96,7 @@ def rebuild(*, batch: int = 500, progress: Callable[[int, int], None] | None = N
 def indexed_count() -> int:
     from sqlalchemy import text
 
-    from diaspora.search.backends import INDEX_TABLE
-
-    return db.session.scalar(text(f"SELECT count(*) FROM {INDEX_TABLE}")) or 0
+    return db.session.scalar(text("SELECT count(*) FROM search_contacts")) or 0
 
 
 def live_count() -> int:

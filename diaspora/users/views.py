@@ -6,8 +6,8 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from diaspora.auth import services
-from diaspora.auth.forms import NewUserForm, SetPasswordForm, UserForm
+from diaspora.auth import services, two_factor
+from diaspora.auth.forms import ActionForm, NewUserForm, SetPasswordForm, UserForm
 from diaspora.auth.permissions import Permission, requires
 from diaspora.errors import DomainError, NotFound
 from diaspora.extensions import db
@@ -90,7 +90,7 @@ def edit(user_id: int):
             db.session.commit()
             flash(_("Account of %(name)s saved.", name=user.name), "success")
             return redirect(url_for("users.index"))
-    return render_template("users/form.html", form=form, user=user)
+    return render_template("users/form.html", form=form, user=user, reset_form=ActionForm())
 
 
 @bp.route("/<int:user_id>/password", methods=["GET", "POST"])
@@ -111,3 +111,25 @@ def set_password(user_id: int):
             flash(_("New password set for %(name)s; their sessions have ended.", name=user.name))
             return redirect(url_for("users.index"))
     return render_template("users/password.html", form=form, user=user)
+
+
+@bp.route("/<int:user_id>/two-factor/reset", methods=["POST"])
+@requires(Permission.MANAGE_USERS)
+def reset_two_factor(user_id: int):
+    user = _get(user_id)
+    if ActionForm().validate_on_submit():
+        try:
+            two_factor.reset(user, actor=current_user._get_current_object())
+        except DomainError as error:
+            db.session.rollback()
+            flash(str(error.message), "error")
+        else:
+            db.session.commit()
+            flash(
+                _(
+                    "Two-factor sign-in removed for %(name)s; their sessions have ended.",
+                    name=user.name,
+                ),
+                "success",
+            )
+    return redirect(url_for("users.edit", user_id=user.id))

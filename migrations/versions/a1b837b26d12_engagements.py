@@ -1,7 +1,7 @@
 """engagements
 
 Revision ID: a1b837b26d12
-Revises: 8da0e74c9607
+Revises: 5e1c0a7d2b94
 Create Date: 2026-11-26 06:36:00.746232
 
 """
@@ -12,7 +12,7 @@ import diaspora.models.base
 
 # revision identifiers, used by Alembic.
 revision = 'a1b837b26d12'
-down_revision = '8da0e74c9607'
+down_revision = '5e1c0a7d2b94'
 branch_labels = None
 depends_on = None
 

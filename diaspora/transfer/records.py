@@ -1,0 +1,245 @@
+"""What an export writes about each contact: a flat, read-only record, loaded in batches.
+
+Writers never query: they take an iterable of ``ExportRecord``. ``load_records`` builds them
+from contact ids with a handful of plain queries per batch of ids (a search result, and later a
+delegation visit's list); ``records_from_contacts`` builds them from contacts already loaded.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import and_, exists, not_, select
+
+from diaspora.extensions import db
+from diaspora.models import (
+    Category,
+    ConsentRecord,
+    Contact,
+    ContactEmail,
+    ContactExpertise,
+    ContactLanguage,
+    ContactPhone,
+    ExpertiseField,
+    Membership,
+    Organization,
+    contact_categories,
+)
+
+SCALARS = (
+    "id", "full_name", "foreign_name", "former_names", "gender", "birth_year",
+    "origin_commune", "origin_district_old", "country", "city", "address", "website",
+    "occupation", "title", "employer", "preferred_language", "willing_advise",
+    "willing_invest", "willing_host_delegation", "willing_promote_products", "willing_teach",
+    "status", "legal_basis", "source", "verified_on",
+)  # fmt: skip
+VERIFIED_ON = SCALARS.index("verified_on")
+LISTS = ("emails", "phones", "languages", "expertise", "organizations", "categories")
+
+
+@dataclass(slots=True)
+class ExportRecord:
+    """One contact as the writers see it. Lists hold plain values or tuples:
+    expertise and categories ``(code, name_vi, name_en)``, organizations ``(name, role)``.
+    Fields are in the order of ``SCALARS`` then ``LISTS``."""
+
+    id: int
+    full_name: str
+    foreign_name: str
+    former_names: str
+    gender: str | None
+    birth_year: int | None
+    origin_commune: str
+    origin_district_old: str
+    country: str
+    city: str
+    address: str
+    website: str
+    occupation: str
+    title: str
+    employer: str
+    preferred_language: str
+    willing_advise: bool
+    willing_invest: bool
+    willing_host_delegation: bool
+    willing_promote_products: bool
+    willing_teach: bool
+    status: str
+    legal_basis: str | None
+    source: str
+    verified_on: date | None
+    emails: list[str] = field(default_factory=list)
+    phones: list[str] = field(default_factory=list)
+    languages: list[str] = field(default_factory=list)
+    expertise: list[tuple[str, str, str]] = field(default_factory=list)
+    organizations: list[tuple[str, str]] = field(default_factory=list)
+    categories: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+def records_from_contacts(contacts: Iterable[Contact]) -> Iterator[ExportRecord]:
+    """Records of contacts already loaded (their relationships load as they are read)."""
+    for contact in contacts:
+        values = {name: getattr(contact, name) for name in SCALARS}
+        yield ExportRecord(
+            **values,
+            emails=contact.email_addresses,
+            phones=contact.phone_numbers,
+            languages=contact.language_codes,
+            expertise=[(r.field.code, r.field.name_vi, r.field.name_en) for r in contact.expertise],
+            organizations=[(m.organization.name, m.role) for m in contact.memberships],
+            categories=[(c.code, c.name_vi, c.name_en) for c in contact.categories],
+        )
+
+
+def _rows(statement) -> list[tuple]:
+    """The statement's rows as plain tuples, straight from the database driver.
+
+    Exports read hundreds of thousands of small rows; building SQLAlchemy row objects for
+    them costs more than writing the file. Only plain columns are read here (text, numbers,
+    booleans; ``verified_on`` is converted below), so no result processing is lost.
+    """
+    connection = db.session.connection()
+    compiled = statement.compile(
+        dialect=connection.dialect, compile_kwargs={"render_postcompile": True}
+    )
+    params = compiled.params
+    if compiled.positional:
+        params = tuple(params[name] for name in compiled.positiontup)
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(str(compiled), params)
+        return cursor.fetchall()
+    finally:
+        cursor.close()
+
+
+def _grouped(statement) -> dict[int, list]:
+    groups: dict[int, list] = defaultdict(list)
+    for row in _rows(statement):
+        groups[row[0]].append(row[1] if len(row) == 2 else tuple(row[1:]))
+    return groups
+
+
+def _batch(ids: list[int]) -> list[ExportRecord]:
+    columns = [getattr(Contact, name) for name in SCALARS]
+    scalars = {row[0]: row for row in _rows(select(*columns).where(Contact.id.in_(ids)))}
+    emails = _grouped(
+        select(ContactEmail.contact_id, ContactEmail.email)
+        .where(ContactEmail.contact_id.in_(ids))
+        .order_by(ContactEmail.contact_id, ContactEmail.position)
+    )
+    phones = _grouped(
+        select(ContactPhone.contact_id, ContactPhone.e164)
+        .where(ContactPhone.contact_id.in_(ids))
+        .order_by(ContactPhone.contact_id, ContactPhone.position)
+    )
+    languages = _grouped(
+        select(ContactLanguage.contact_id, ContactLanguage.code)
+        .where(ContactLanguage.contact_id.in_(ids))
+        .order_by(ContactLanguage.contact_id, ContactLanguage.position)
+    )
+    expertise = _grouped(
+        select(
+            ContactExpertise.contact_id,
+            ExpertiseField.code,
+            ExpertiseField.name_vi,
+            ExpertiseField.name_en,
+        )
+        .join(ExpertiseField, ExpertiseField.id == ContactExpertise.field_id)
+        .where(ContactExpertise.contact_id.in_(ids))
+        .order_by(ContactExpertise.contact_id, ContactExpertise.id)
+    )
+    organizations = _grouped(
+        select(Membership.contact_id, Organization.name, Membership.role)
+        .join(Organization, Organization.id == Membership.organization_id)
+        .where(Membership.contact_id.in_(ids))
+        .order_by(Membership.contact_id, Membership.id)
+    )
+    categories = _grouped(
+        select(contact_categories.c.contact_id, Category.code, Category.name_vi, Category.name_en)
+        .join(Category, Category.id == contact_categories.c.category_id)
+        .where(contact_categories.c.contact_id.in_(ids))
+        .order_by(contact_categories.c.contact_id, Category.position)
+    )
+    empty: list = []
+    records = []
+    for contact_id in ids:
+        row = scalars.get(contact_id)
+        if row is None:  # removed since the ids were read
+            continue
+        if isinstance(row[VERIFIED_ON], str):  # SQLite hands dates back as text
+            row = (
+                *row[:VERIFIED_ON],
+                date.fromisoformat(row[VERIFIED_ON]),
+                *row[VERIFIED_ON + 1 :],
+            )
+        records.append(
+            ExportRecord(
+                *row,
+                emails.get(contact_id, empty),
+                phones.get(contact_id, empty),
+                languages.get(contact_id, empty),
+                expertise.get(contact_id, empty),
+                organizations.get(contact_id, empty),
+                categories.get(contact_id, empty),
+            )
+        )
+    return records
+
+
+def load_records(
+    ids: list[int], *, batch: int = 1000, between_batches: Callable[[], None] | None = None
+) -> Iterator[ExportRecord]:
+    """Records for ``ids`` in that order, ``batch`` at a time; memory stays flat.
+
+    ``between_batches`` runs after each batch (a streaming view ends its read transaction
+    there, so that a long download never holds SQLite's write lock).
+    """
+    for start in range(0, len(ids), batch):
+        yield from _batch(ids[start : start + batch])
+        if between_batches is not None:
+            between_batches()
+
+
+# --- who may leave the registry in a list ---
+
+
+def _withdrew_sharing():
+    withdrawn = exists().where(
+        ConsentRecord.contact_id == Contact.id,
+        ConsentRecord.purpose == "sharing",
+        ConsentRecord.withdrawn_on.is_not(None),
+    )
+    active = exists().where(
+        ConsentRecord.contact_id == Contact.id,
+        ConsentRecord.purpose == "sharing",
+        ConsentRecord.withdrawn_on.is_(None),
+    )
+    return and_(withdrawn, not_(active))
+
+
+def shareable(ids: list[int], *, chunk: int = 5000) -> tuple[list[int], int, int]:
+    """Ids that may be exported, in order, and how many were left out: without a legal basis
+    (pending), and who withdrew their consent to sharing."""
+    pending: set[int] = set()
+    withdrew: set[int] = set()
+    for start in range(0, len(ids), chunk):
+        part = ids[start : start + chunk]
+        pending.update(
+            db.session.scalars(
+                select(Contact.id).where(Contact.id.in_(part), Contact.legal_basis.is_(None))
+            )
+        )
+        withdrew.update(
+            db.session.scalars(
+                select(Contact.id).where(
+                    Contact.id.in_(part), Contact.legal_basis.is_not(None), _withdrew_sharing()
+                )
+            )
+        )
+    left_out = pending | withdrew
+    kept = [contact_id for contact_id in ids if contact_id not in left_out]
+    return kept, len(pending), len(withdrew)

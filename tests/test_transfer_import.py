@@ -1,0 +1,494 @@
+"""Imports: safe reading, encodings, mapping, preview, all-or-nothing commit, undo, CLI.
+
+Every bad input is refused with a message, and the registry is checked unchanged.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from html import unescape
+
+import pytest
+
+from diaspora.contacts.services import create_contact, update_contact
+from diaspora.extensions import db as _db
+from diaspora.models import Contact, ImportBatch
+from diaspora.transfer.encodings import encode_tcvn3, encode_vni
+from tests.contact_helpers import data, new_user
+from tests.transfer_helpers import (
+    cp1258,
+    csv_bytes,
+    full_state,
+    registry_state,
+    rezip,
+    xlsx_bytes,
+)
+
+pytestmark = pytest.mark.usefixtures("seeded")
+
+HEADER = ["Họ và tên", "Quốc gia", "Thành phố", "Email", "Điện thoại", "Lĩnh vực", "Nghề nghiệp"]
+ROWS = [
+    ["Nguyễn Văn An", "Nhật Bản", "Tokyo", "an@example.org", "090-1234-5678", "Du lịch", "Kỹ sư"],
+    ["Trần Thị Bình", "Japan", "Osaka", "binh@example.org", "+81 80 1111 2222", "", "Bác sĩ"],
+    ["Lê Minh Châu", "DE", "Berlin", "", "", "", ""],
+    ["Phạm Quốc Dũng", "Nhật", "Nagoya", "", "", "", ""],
+]
+
+
+def upload(client, body: bytes, name: str = "list.csv", sheet: str = ""):
+    return client.post(
+        "/imports/new",
+        data={"file": (io.BytesIO(body), name), "sheet": sheet},
+        content_type="multipart/form-data",
+    )
+
+
+def batch_id(response) -> int:
+    assert response.status_code == 302, messages(response)
+    return int(re.search(r"/imports/(\d+)", response.headers["Location"]).group(1))
+
+
+def messages(response) -> str:
+    return unescape(response.get_data(as_text=True))
+
+
+def confirm_mapping(client, bid: int, **overrides):
+    page = client.get(f"/imports/{bid}/mapping").get_data(as_text=True)
+    chosen = dict(
+        re.findall(r'<select id="(column_\d+)".*?<option selected value="([^"]*)"', page, re.S)
+    )
+    chosen.update(overrides)
+    return client.post(f"/imports/{bid}/mapping", data=chosen)
+
+
+def analysed(client, bid: int) -> str:
+    return messages(client.get(f"/imports/{bid}"))
+
+
+def import_file(client, body: bytes, name: str = "list.csv", **mapping) -> int:
+    bid = batch_id(upload(client, body, name))
+    assert confirm_mapping(client, bid, **mapping).status_code == 302
+    analysed(client, bid)
+    return bid
+
+
+def state(app, registry: bool = True) -> dict:
+    with app.app_context():
+        return registry_state() if registry else full_state()
+
+
+def batch(app, bid: int) -> ImportBatch:
+    with app.app_context():
+        row = _db.session.get(ImportBatch, bid)
+        _db.session.expunge(row)
+        return row
+
+
+# --- the whole journey ---
+
+
+def test_csv_import_journey(app, client, login_as):
+    login_as("officer")
+    bid = import_file(client, csv_bytes([HEADER, *ROWS]))
+    page = analysed(client, bid)
+    assert batch(app, bid).counts == {"new": 4, "match": 0, "error": 0}
+    assert "Nguyễn Văn An" in page
+    before = state(app)
+    response = client.post(f"/imports/{bid}/commit", data={})
+    assert response.status_code == 302
+    with app.app_context():
+        contacts = _db.session.scalars(_db.select(Contact).order_by(Contact.id)).all()
+        assert [c.country for c in contacts] == ["JP", "JP", "DE", "JP"]
+        an = contacts[0]
+        assert an.source == "import" and f"Import #{bid}" in an.source_note
+        assert an.legal_basis is None  # pending: the file has no consent column
+        assert an.phone_numbers == ["+819012345678"]  # normalised with the row's country
+        assert [row.field.name_vi for row in an.expertise] == ["Du lịch"]
+    assert state(app) != before
+    assert batch(app, bid).status == "committed"
+
+
+def test_consent_columns_give_a_legal_basis(app, client, login_as):
+    login_as("officer")
+    header = ["Full name", "Country", "Consent", "Consent date", "Evidence"]
+    body = csv_bytes([header, ["Helen Nguyen", "Australia", "yes", "15/03/2025", "Phiếu số 7"]])
+    bid = import_file(client, body)
+    client.post(f"/imports/{bid}/commit", data={})
+    with app.app_context():
+        contact = _db.session.scalar(_db.select(Contact))
+        assert contact.legal_basis == "consent" and contact.country == "AU"
+        assert contact.active_consent("store_process").evidence == "Phiếu số 7"
+
+
+def test_xlsx_with_chosen_sheet(app, client, login_as):
+    login_as("officer")
+    body = xlsx_bytes([HEADER, ROWS[0]], sheet="Danh sách")
+    wrong = upload(client, body, "list.xlsx", sheet="Khác")
+    assert "Danh sách" in messages(wrong)
+    bid = batch_id(upload(client, body, "list.xlsx", sheet="Danh sách"))
+    confirm_mapping(client, bid)
+    analysed(client, bid)
+    assert batch(app, bid).counts["new"] == 1
+
+
+def test_saved_mapping_is_proposed_for_the_same_shape(app, client, login_as):
+    login_as("officer")
+    header = ["Tên", "Nơi ở", "Ghi chú khác"]
+    body = csv_bytes([header, ["Nguyễn Văn An", "JP", "x"]])
+    bid = batch_id(upload(client, body))
+    confirm_mapping(client, bid, column_0="full_name", column_1="country", mapping_name="Sứ quán")
+    again = batch_id(upload(client, body, "other.csv"))
+    assert batch(app, again).mapping_name == "Sứ quán"
+    assert batch(app, again).targets[:2] == ["full_name", "country"]
+
+
+# --- matches ---
+
+
+def existing(app, **overrides) -> int:
+    with app.app_context():
+        actor = new_user("officer")
+        values = {"full_name": "Nguyễn Văn An", "country": "JP", "city": "", "occupation": "Cũ",
+                  "emails": ["an@example.org"]}  # fmt: skip
+        values.update(overrides)
+        contact = create_contact(data(**values), actor=actor)
+        _db.session.commit()
+        return contact.id
+
+
+@pytest.mark.parametrize(
+    ("action", "city", "occupation", "count"),
+    [
+        ("fill", "Tokyo", "Cũ", 1),
+        ("overwrite", "Tokyo", "Kỹ sư", 1),
+        ("skip", "", "Cũ", 1),
+        ("create", "", "Cũ", 2),
+    ],
+)
+def test_match_actions(app, client, login_as, action, city, occupation, count):
+    contact_id = existing(app)
+    login_as("officer")
+    bid = import_file(client, csv_bytes([HEADER, ROWS[0]]))
+    page = analysed(client, bid)
+    assert batch(app, bid).counts["match"] == 1
+    assert f"/contacts/{contact_id}" in page
+    client.post(f"/imports/{bid}/decisions", data={"default_action": action})
+    client.post(f"/imports/{bid}/commit", data={})
+    with app.app_context():
+        contact = _db.session.get(Contact, contact_id)
+        assert (contact.city, contact.occupation) == (city, occupation)
+        assert _db.session.scalar(_db.select(_db.func.count(Contact.id))) == count
+
+
+def test_undo_restores_updates_and_removes_creations(app, client, login_as):
+    contact_id = existing(app)
+    login_as("officer")
+    before = state(app)
+    bid = import_file(client, csv_bytes([HEADER, ROWS[0], ROWS[2]]))
+    client.post(f"/imports/{bid}/decisions", data={"default_action": "overwrite"})
+    client.post(f"/imports/{bid}/commit", data={})
+    assert state(app) != before
+    client.post(f"/imports/{bid}/undo", data={})
+    assert batch(app, bid).status == "undone"
+    with app.app_context():
+        contact = _db.session.get(Contact, contact_id)
+        assert (contact.city, contact.occupation) == ("", "Cũ")
+        assert _db.session.scalar(_db.select(_db.func.count(Contact.id))) == 1
+
+
+def test_undo_refused_once_a_record_was_edited(app, client, login_as):
+    login_as("officer")
+    bid = import_file(client, csv_bytes([HEADER, ROWS[2]]))
+    client.post(f"/imports/{bid}/commit", data={})
+    with app.app_context():
+        contact = _db.session.scalar(_db.select(Contact))
+        update_contact(
+            contact,
+            data(full_name=contact.full_name, country="DE", city="Leipzig"),
+            expected_version=contact.version,
+            actor=new_user("officer"),
+        )
+        _db.session.commit()
+    before = state(app)
+    response = client.post(f"/imports/{bid}/undo", data={}, follow_redirects=True)
+    assert "edited" in messages(response) or "chỉnh sửa" in messages(response)
+    assert state(app) == before and batch(app, bid).status == "committed"
+
+
+def test_same_file_again_needs_confirmation(app, client, login_as):
+    login_as("officer")
+    body = csv_bytes([HEADER, ROWS[2]])
+    first = import_file(client, body)
+    client.post(f"/imports/{first}/commit", data={})
+    second = import_file(client, body)
+    client.post(f"/imports/{second}/decisions", data={"default_action": "create"})
+    before = state(app)
+    client.post(f"/imports/{second}/commit", data={})
+    assert state(app) == before and batch(app, second).status == "preview"
+    client.post(f"/imports/{second}/commit", data={"confirm_again": "y"})
+    assert batch(app, second).status == "committed"
+
+
+# --- bad input: refused at upload, nothing written at all ---
+
+
+def zip_bomb() -> bytes:
+    base = xlsx_bytes([HEADER, ROWS[0]])
+    return rezip(base, add={"xl/media/padding.bin": b"\0" * 30_000_000})
+
+
+def entity_bomb() -> bytes:
+    base = xlsx_bytes([HEADER, ROWS[0]])
+    bomb = (
+        b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+        b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        b'<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&lol2;</t></is></c></row>'
+        b"</sheetData></worksheet>"
+    )
+    return rezip(base, replace={"xl/worksheets/sheet1.xml": bomb})
+
+
+def macro_workbook() -> bytes:
+    return rezip(xlsx_bytes([HEADER, ROWS[0]]), add={"xl/vbaProject.bin": b"\x01" * 100})
+
+
+@pytest.mark.parametrize(
+    ("name", "body", "expected"),
+    [
+        ("empty.csv", b"", "empty|trống"),
+        ("headers.csv", csv_bytes([HEADER]), "no rows|không có dòng"),
+        ("wide.csv", ("," * 100_000 + "\n1,2\n").encode(), "100001|100,001|100.001"),
+        ("report.csv", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "PDF"),
+        ("report.xlsx", b"%PDF-1.7\n1 0 obj", "PDF"),
+        ("list.xlsm", xlsx_bytes([HEADER]), "macro"),
+        ("list.xlsx", None, "zip bomb|quả bom zip"),
+        ("list.xlsx", "entity", "entity|thực thể"),
+        ("list.xlsx", "macro", "macro"),
+        ("list.csv", "zipped", "zip"),
+        ("photo.png", b"\x89PNG\r\n", ".csv|.xlsx"),
+    ],
+)
+def test_bad_files_are_refused_and_nothing_is_written(app, client, login_as, name, body, expected):
+    login_as("officer", locale="en")
+    if body is None:
+        body = zip_bomb()
+    elif body == "entity":
+        body = entity_bomb()
+    elif body == "macro":
+        body = macro_workbook()
+    elif body == "zipped":
+        body = xlsx_bytes([HEADER, ROWS[0]])
+    before = state(app, registry=False)
+    response = upload(client, body, name)
+    assert response.status_code == 422
+    assert re.search(expected, messages(response), re.I), messages(response)[-2000:]
+    assert state(app, registry=False) == before
+
+
+def test_file_larger_than_the_limit(app, client, login_as):
+    login_as("officer", locale="en")
+    before = state(app, registry=False)
+    old = app.config["IMPORT_MAX_BYTES"]
+    app.config["IMPORT_MAX_BYTES"] = 1000
+    try:
+        response = upload(client, csv_bytes([HEADER] + [ROWS[0]] * 50))
+    finally:
+        app.config["IMPORT_MAX_BYTES"] = old
+    assert response.status_code == 422 and "larger than" in messages(response)
+    assert state(app, registry=False) == before
+
+
+def test_huge_upload_gets_the_413_page(app, client, login_as):
+    login_as("officer", locale="en")
+    before = state(app, registry=False)
+    old = app.config["MAX_CONTENT_LENGTH"]
+    app.config["MAX_CONTENT_LENGTH"] = 2000
+    try:
+        response = upload(client, b"a,b\n" * 5000)
+    finally:
+        app.config["MAX_CONTENT_LENGTH"] = old
+    assert response.status_code == 413
+    assert "too large" in messages(response)
+    assert state(app, registry=False) == before
+
+
+def test_mixed_encodings_are_refused(app, client, login_as):
+    login_as("officer", locale="en")
+    body = csv_bytes([HEADER, ROWS[0]]) + cp1258("Ngô Thị Lan,Úc,Sydney,,,,\r\n")
+    before = state(app, registry=False)
+    response = upload(client, body)
+    assert response.status_code == 422 and "mixes text encodings" in messages(response)
+    assert state(app, registry=False) == before
+
+
+# --- bad rows: shown in the preview; the commit writes nothing ---
+
+
+def test_bad_rows_block_the_commit(app, client, login_as):
+    login_as("officer", locale="en")
+    rows = [
+        HEADER,
+        ROWS[0],
+        ['=HYPERLINK("http://evil","x")', "JP", "", "", "", "", ""],
+        ["Đỗ Văn Em", "Atlantis", "", "", "", "", ""],
+        ["Hồ Thị Gấm", "JP", "", "", "", "", "@SUM(1+1)*cmd|' /C calc'!A0"],
+        ROWS[0],  # the same person twice
+        ["Vũ Thị Hoa", "JP", "", "not-an-email", "123", "Thuật giả kim", ""],
+    ]
+    bid = import_file(client, csv_bytes(rows))
+    page = analysed(client, bid)
+    assert batch(app, bid).counts == {"new": 1, "match": 0, "error": 5}
+    for text in ("formula", "“Atlantis” is not a country", "same person as row 2",
+                 "not a valid email", "Thuật giả kim"):  # fmt: skip
+        assert text.lower() in page.lower(), text
+    before = state(app)
+    response = client.post(f"/imports/{bid}/commit", data={}, follow_redirects=True)
+    assert "5 rows are in error" in messages(response)
+    assert state(app) == before
+    failed = client.get(f"/imports/{bid}/failed.csv")
+    assert failed.headers["Content-Disposition"].startswith("attachment")
+    text = failed.get_data().decode("utf-8-sig")
+    assert "Atlantis" in text and "'=HYPERLINK" in text and text.count("\r\n") == 6
+    client.post(f"/imports/{bid}/commit", data={"skip_errors": "y"})
+    with app.app_context():
+        assert _db.session.scalar(_db.select(_db.func.count(Contact.id))) == 1
+
+
+def test_formula_cells_in_xlsx_are_refused(app, client, login_as):
+    login_as("officer", locale="en")
+    bid = import_file(
+        client, xlsx_bytes([HEADER, ["Lý Văn Phúc", "JP", "=A1", "", "", "", ""]]), "f.xlsx"
+    )
+    assert "formula" in analysed(client, bid)
+    assert batch(app, bid).counts["error"] == 1
+
+
+# --- encodings ---
+
+NAMES = [
+    ["Họ và tên", "Quốc gia"],
+    ["Nguyễn Văn Đức", "Nhật Bản"],
+    ["Trần Thị Hồng Nhung", "Hàn Quốc"],
+    ["Phạm Thị Thu Hường", "Đức"],
+]
+
+
+@pytest.mark.parametrize(
+    ("body", "encoding"),
+    [
+        (csv_bytes(NAMES, "utf-8-sig"), "UTF-8 (BOM)"),
+        (csv_bytes(NAMES, "utf-16"), "UTF-16"),
+        (cp1258(csv_bytes(NAMES).decode()), "Windows-1258"),
+        (encode_tcvn3(csv_bytes(NAMES).decode()), "TCVN3 (ABC)"),
+        (encode_vni(csv_bytes(NAMES).decode()).encode("cp1252"), "VNI"),
+        (encode_tcvn3(csv_bytes(NAMES).decode()).decode("cp1252").encode("utf-8"), "TCVN3 (ABC)"),
+    ],
+)
+def test_encodings_are_detected_and_converted(app, client, login_as, body, encoding):
+    login_as("officer")
+    bid = batch_id(upload(client, body))
+    found = batch(app, bid)
+    assert found.encoding == encoding
+    assert found.headers == ["Họ và tên", "Quốc gia"]
+    confirm_mapping(client, bid)
+    page = analysed(client, bid)
+    assert "Phạm Thị Thu Hường" in page and "Nguyễn Văn Đức" in page
+    assert batch(app, bid).counts["new"] == 3
+
+
+# --- command line ---
+
+
+def test_cli_import_dry_run_then_errors_then_commit(app, runner, make_user, tmp_path):
+    make_user("admin")
+    good = tmp_path / "good.csv"
+    good.write_bytes(csv_bytes([HEADER, *ROWS]))
+    result = runner.invoke(args=["contacts", "import", str(good), "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert "4 new" in result.output
+    with app.app_context():
+        assert _db.session.scalar(_db.select(_db.func.count(Contact.id))) == 0
+        assert _db.session.scalar(_db.select(_db.func.count(ImportBatch.id))) == 0
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(csv_bytes([HEADER, ROWS[0], ["X", "Atlantis", "", "", "", "", ""]]))
+    result = runner.invoke(args=["contacts", "import", str(bad)])
+    assert result.exit_code == 1 and "Atlantis" in result.output
+    with app.app_context():
+        assert _db.session.scalar(_db.select(_db.func.count(Contact.id))) == 0
+    result = runner.invoke(args=["contacts", "import", str(bad), "--skip-errors"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert _db.session.scalar(_db.select(_db.func.count(Contact.id))) == 1
+
+
+def test_viewers_cannot_import(client, login_as):
+    login_as("viewer")
+    assert client.get("/imports/new").status_code == 403
+
+
+def test_large_imports_are_committed_from_the_command_line(app, client, runner, login_as):
+    user = login_as("officer", locale="en")
+    bid = import_file(client, csv_bytes([HEADER, *ROWS]))
+    old = app.config["IMPORT_WEB_COMMIT_MAX_ROWS"]
+    app.config["IMPORT_WEB_COMMIT_MAX_ROWS"] = 3
+    try:
+        assert f"contacts commit-import {bid}" in analysed(client, bid)
+        before = state(app)
+        response = client.post(f"/imports/{bid}/commit", data={}, follow_redirects=True)
+        assert "command line" in messages(response)
+        assert state(app) == before
+    finally:
+        app.config["IMPORT_WEB_COMMIT_MAX_ROWS"] = old
+    result = runner.invoke(args=["contacts", "commit-import", str(bid), "--user", user.email])
+    assert result.exit_code == 0, result.output
+    assert "4 created" in result.output
+    assert batch(app, bid).status == "committed"
+
+
+def test_headers_are_recognised_in_both_languages():
+    from diaspora.transfer.mapping import propose
+
+    headers = ["STT", "Họ tên", "Nước", "SĐT", "E-mail", "Chuyên môn", "Nghề nghiệp",
+               "Đơn vị công tác", "Full name", "Country", "Phone", "Lĩnh vực"]  # fmt: skip
+    assert propose(headers) == [
+        "", "full_name", "country", "phone", "email", "expertise", "occupation", "employer",
+        "", "", "phone", "expertise",
+    ]  # fmt: skip
+    assert propose(["Full name", "Country of residence", "Mobile phone"]) == [
+        "full_name",
+        "country",
+        "phone",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [("Nhật Bản", "JP"), ("Nhật", "JP"), ("Japan", "JP"), ("JP", "JP"), ("jp", "JP"),
+     ("Hoa Kỳ", "US"), ("Mỹ", "US"), ("CHLB Đức", None), ("Đức", "DE"), ("Germany", "DE"),
+     ("Atlantis", None), ("Cộng hòa Séc", "CZ")],
+)  # fmt: skip
+def test_countries_are_recognised(text, code):
+    from diaspora.transfer.mapping import recognise_country
+
+    assert recognise_country(text) == code
+
+
+def test_large_files_are_analysed_a_slice_per_request(app, client, login_as):
+    login_as("officer", locale="en")
+    rows = [[f"Nguyễn Văn Số {number}", "JP", "Tokyo", "", "", "", ""] for number in range(650)]
+    bid = batch_id(upload(client, csv_bytes([HEADER, *rows])))
+    confirm_mapping(client, bid)
+    old = app.config["IMPORT_SECONDS_PER_REQUEST"]
+    app.config["IMPORT_SECONDS_PER_REQUEST"] = 0
+    try:
+        first = analysed(client, bid)
+        assert "500 of 650 rows checked" in first and 'id="continue-analysis"' in first
+        second = analysed(client, bid)
+    finally:
+        app.config["IMPORT_SECONDS_PER_REQUEST"] = old
+    assert 'id="import-counts"' in second
+    assert batch(app, bid).counts == {"new": 650, "match": 0, "error": 0}
+    listing = messages(client.get("/imports/"))
+    assert "list.csv" in listing and "Ready to import" in listing
