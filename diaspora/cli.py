@@ -132,7 +132,6 @@ def annual_report_command(year: int, fmt: str, output: str, lang: str) -> None:
     )
 
 
-
 def _acting_user(email: str | None):
     """The account the command acts as: ``--user``, else the oldest active administrator."""
     from diaspora.models import User
