@@ -88,6 +88,22 @@ class Config:
     REPORT_PERIOD_START: str = os.environ.get("REPORT_PERIOD_START", "11-16")
 
     MAX_CONTENT_LENGTH: int = _env_int("MAX_CONTENT_LENGTH", 10 * 1024 * 1024)
+
+    # Public self-registration and profile-update links (no account needed).
+    # Submissions allowed per client address (keyed hash), e.g. "10 per minute;60 per hour".
+    SELF_REGISTRATION_RATE_LIMIT: str = os.environ.get(
+        "SELF_REGISTRATION_RATE_LIMIT", "10 per minute;60 per hour"
+    )
+    # Largest body the public forms accept, in bytes (they take no files).
+    PUBLIC_FORM_MAX_BYTES: int = _env_int("PUBLIC_FORM_MAX_BYTES", 64 * 1024)
+    # Days a profile-update link stays valid.
+    UPDATE_LINK_DAYS: int = _env_int("UPDATE_LINK_DAYS", 30)
+    # Address of the public site in update links, e.g. https://kieubao.haiphong.gov.vn; empty:
+    # the address the officer is using.
+    PUBLIC_BASE_URL: str = os.environ.get("PUBLIC_BASE_URL", "")
+    # Reverse proxies in front of the app whose X-Forwarded-For/-Proto are trusted (nginx: 1).
+    # Rate limits per client address need it: behind a proxy every request comes from the proxy.
+    TRUSTED_PROXIES: int = _env_int("TRUSTED_PROXIES", 0)
     PER_PAGE: int = 50
     # Spreadsheet import and export (diaspora/transfer).
     IMPORT_MAX_BYTES: int = _env_int("IMPORT_MAX_BYTES", 10 * 1024 * 1024)

@@ -43,11 +43,12 @@ def create_app(config: str | None = None, overrides: dict[str, Any] | None = Non
     if name == "production":
         check_production_settings(app.config)
     check_database_url(app.config["SQLALCHEMY_DATABASE_URI"])
-    _check_report_period(app.config["REPORT_PERIOD_START"])
     check_two_factor_roles(app.config)
+    _check_report_period(app.config["REPORT_PERIOD_START"])
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         Path(INSTANCE_DIR).mkdir(parents=True, exist_ok=True)
     configure_sqlite(app.config["SQLITE_BUSY_TIMEOUT_MS"])
+    _trust_proxies(app)
 
     _init_extensions(app)
     _register_blueprints(app)
@@ -60,6 +61,15 @@ def _check_report_period(setting: str) -> None:
     from diaspora.reports.period import parse_start
 
     parse_start(setting)
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind ``TRUSTED_PROXIES`` reverse proxies, take the client address from X-Forwarded-For."""
+    count = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if count > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)  # type: ignore[method-assign]
 
 
 def _init_extensions(app: Flask) -> None:
@@ -127,6 +137,9 @@ def _register_blueprints(app: Flask) -> None:
     from diaspora.outreach.views import bp as outreach_bp
     from diaspora.plan.views import bp as plan_bp
     from diaspora.privacy.views import bp as privacy_bp
+    from diaspora.public.link_views import bp as update_links_bp
+    from diaspora.public.review_views import bp as review_bp
+    from diaspora.public.views import bp as public_bp
     from diaspora.reference.category_views import bp as categories_bp
     from diaspora.reference.views import bp as reference_bp
     from diaspora.reports.views import bp as reports_bp
@@ -156,7 +169,16 @@ def _register_blueprints(app: Flask) -> None:
         transfer_bp,
     ):
         app.register_blueprint(blueprint)
-    for blueprint in (engagements_bp, reports_bp, dashboard_bp, outreach_bp, delegations_bp):
+    for blueprint in (
+        engagements_bp,
+        reports_bp,
+        dashboard_bp,
+        public_bp,
+        review_bp,
+        update_links_bp,
+        outreach_bp,
+        delegations_bp,
+    ):
         app.register_blueprint(blueprint)
 
 

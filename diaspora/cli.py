@@ -100,38 +100,6 @@ def seed_reference_command() -> None:
     )
 
 
-@report_cli.command("annual")
-@click.option("--year", type=int, required=True, help="The report's year, e.g. 2026.")
-@click.option(
-    "--format", "fmt", type=click.Choice(["xlsx", "pdf", "html"]), required=True, help="Format."
-)
-@click.option(
-    "--output",
-    type=click.Path(dir_okay=False, writable=True),
-    required=True,
-    help="File to write.",
-)
-@click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True)
-def annual_report_command(year: int, fmt: str, output: str, lang: str) -> None:
-    """The yearly implementation report, grouped by plan task (period: REPORT_PERIOD_START)."""
-    try:
-        export = export_annual_report(year, fmt, lang, actor=None)
-    except DomainError as error:
-        _fail(error)
-    except PeriodSettingError as error:
-        click.echo(f"Error: {error}", err=True)
-        sys.exit(1)
-    with open(output, "wb") as handle:
-        handle.write(export.content)
-    db.session.commit()
-    period = export.report.period
-    click.echo(
-        f"Wrote {output}: {len(export.report.activities)} activities "
-        f"from {period.start.isoformat()} to {period.end.isoformat()}."
-        + (" No activities were recorded in this period." if export.report.is_empty else "")
-    )
-
-
 def _acting_user(email: str | None):
     """The account the command acts as: ``--user``, else the oldest active administrator."""
     from diaspora.models import User
@@ -365,6 +333,38 @@ def backup_restore(file: Path, yes: bool) -> None:
     click.echo(f"Restored the {report.backend} database from {file}{_describe(report)}.")
 
 
+@report_cli.command("annual")
+@click.option("--year", type=int, required=True, help="The report's year, e.g. 2026.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["xlsx", "pdf", "html"]), required=True, help="Format."
+)
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    required=True,
+    help="File to write.",
+)
+@click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True)
+def annual_report_command(year: int, fmt: str, output: str, lang: str) -> None:
+    """The yearly implementation report, grouped by plan task (period: REPORT_PERIOD_START)."""
+    try:
+        export = export_annual_report(year, fmt, lang, actor=None)
+    except DomainError as error:
+        _fail(error)
+    except PeriodSettingError as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(1)
+    with open(output, "wb") as handle:
+        handle.write(export.content)
+    db.session.commit()
+    period = export.report.period
+    click.echo(
+        f"Wrote {output}: {len(export.report.activities)} activities "
+        f"from {period.start.isoformat()} to {period.end.isoformat()}."
+        + (" No activities were recorded in this period." if export.report.is_empty else "")
+    )
+
+
 def register_commands(app: Flask) -> None:
     from diaspora.search.commands import demo_cli, search_cli
 
@@ -372,9 +372,9 @@ def register_commands(app: Flask) -> None:
         users_cli,
         backup_cli,
         seed_cli,
-        report_cli,
         search_cli,
         demo_cli,
         contacts_cli,
+        report_cli,
     ):
         app.cli.add_command(group)

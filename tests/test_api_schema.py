@@ -49,9 +49,8 @@ def test_api_conforms_to_its_document(app, officer_token):
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
         )
         def check(case):
-            # A request body can be valid for the schema yet refer to records that do not exist
-            # (unknown codes, contacts) or hold dates in the wrong order: those are rightly
-            # answered 422, as documented, not 2xx.
+            # Codes (countries, fields, categories) are strings to the schema but must exist in
+            # the registry: a schema-valid unknown code is rightly answered 422, not 2xx.
             case.call_and_validate(headers=headers, excluded_checks=[positive_data_acceptance])
 
         check()

@@ -133,10 +133,9 @@ def test_home_sends_officers_to_their_dashboard(client, login_as):
     assert response.status_code == 302 and response.headers["Location"] == "/dashboard"
 
 
-def test_home_sends_viewers_to_search(client, login_as):
-    login_as("viewer")  # viewers have no dashboard: they come to search experts
-    response = client.get("/")
-    assert response.status_code == 302 and response.headers["Location"] == "/search/"
+def test_viewers_home_is_the_search(client, login_as):
+    login_as("viewer")
+    assert client.get("/").headers["Location"] == "/search/"
 
 
 # --- record, show, list ------------------------------------------------------------------------
@@ -417,3 +416,15 @@ def test_pages_in_both_languages(client, login_as, language, words):
     page = html(client.get("/engagements/new"))
     for word in words:
         assert word in page
+
+
+def test_search_page_filters_by_engagement(app, client, login_as, make_user, people):
+    officer = app.test_client()
+    login(officer, make_user("officer").email)
+    create(officer, people[:1], start_date="2025-05-10", end_date=None)
+    login_as("viewer", locale="en")
+    engaged = html(client.get("/search/?engaged_year=2025"))
+    assert "Trần Thị Lan" in engaged and "Lê Văn Minh" not in engaged
+    stale = html(client.get("/search/?not_engaged=5"))
+    assert "Lê Văn Minh" in stale and "Vũ Thị Hoa" in stale  # never engaged
+    assert "Trần Thị Lan" not in stale

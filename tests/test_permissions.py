@@ -26,6 +26,12 @@ PUBLIC_ENDPOINTS = {
     "core.about",
     "api.openapi",
     "privacy.privacy_notice",
+    # Self-registration and personal profile-update links (issue 9).
+    "public.register",
+    "public.registered",
+    "public.update",
+    "public.update_request",
+    "public.updated",
 }
 
 

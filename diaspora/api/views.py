@@ -102,6 +102,6 @@ def plan_task(code: str):
     language = current_language()
     task = plan_services.get_plan_task(code)
     body = _task(task, language)
-    for extra in PLAN_TASK_DETAILS:
-        body.update(extra(task, language))
+    for add_details in PLAN_TASK_DETAILS:
+        body.update(add_details(task, language))
     return jsonify(body)

@@ -32,7 +32,13 @@ class Permission(StrEnum):
     EDIT_CONTACTS = "contacts.edit"  # create, edit, merge, record consent
     TRASH_CONTACTS = "contacts.trash"  # move to the trash, see it, restore
     PURGE_CONTACTS = "contacts.purge"  # remove from the trash for good
+    # The review queue of public submissions, and profile-update links.
+    REVIEW_SUBMISSIONS = "contacts.review"
     MANAGE_CATEGORIES = "categories.manage"
+    EXPORT_CONTACTS = "contacts.export"  # lists of non-personal columns
+    EXPORT_PERSONAL = "contacts.export_personal"  # lists with emails, phones, addresses, …
+    IMPORT_CONTACTS = "contacts.import"  # spreadsheet imports, their commit and undo
+    VIEW_AUDIT = "audit.view"
     VIEW_ENGAGEMENTS = "engagements.view"  # engagements, plan-task activities
     EDIT_ENGAGEMENTS = "engagements.edit"  # record, edit, move to the trash, restore
     PURGE_ENGAGEMENTS = "engagements.purge"  # remove from the trash for good
@@ -43,10 +49,6 @@ class Permission(StrEnum):
     # needs the approver right: administrators, or officers given it on their account)
     VIEW_DELEGATIONS = "delegations.view"  # visits, their contact lists, the delegation pack
     EDIT_DELEGATIONS = "delegations.edit"  # prepare visits, choose contacts, record meetings
-    EXPORT_CONTACTS = "contacts.export"  # lists of non-personal columns
-    EXPORT_PERSONAL = "contacts.export_personal"  # lists with emails, phones, addresses, …
-    IMPORT_CONTACTS = "contacts.import"  # spreadsheet imports, their commit and undo
-    VIEW_AUDIT = "audit.view"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
@@ -55,10 +57,10 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.SIGNED_IN,
             Permission.VIEW_REFERENCE,
             Permission.VIEW_CONTACTS,
+            Permission.EXPORT_CONTACTS,
             Permission.VIEW_ENGAGEMENTS,
             Permission.VIEW_REPORTS,
             Permission.VIEW_DELEGATIONS,
-            Permission.EXPORT_CONTACTS,
         }
     ),
     Role.OFFICER: frozenset(
@@ -69,6 +71,10 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.VIEW_PERSONAL,
             Permission.EDIT_CONTACTS,
             Permission.TRASH_CONTACTS,
+            Permission.REVIEW_SUBMISSIONS,
+            Permission.EXPORT_CONTACTS,
+            Permission.EXPORT_PERSONAL,
+            Permission.IMPORT_CONTACTS,
             Permission.VIEW_ENGAGEMENTS,
             Permission.EDIT_ENGAGEMENTS,
             Permission.VIEW_REPORTS,
@@ -77,9 +83,6 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.EDIT_OUTREACH,
             Permission.VIEW_DELEGATIONS,
             Permission.EDIT_DELEGATIONS,
-            Permission.EXPORT_CONTACTS,
-            Permission.EXPORT_PERSONAL,
-            Permission.IMPORT_CONTACTS,
         }
     ),
     Role.ADMIN: frozenset(Permission),

@@ -124,9 +124,11 @@ def get_consent(contact: Contact, consent_id: int) -> ConsentRecord:
 
 
 def withdraw_consent(
-    record: ConsentRecord, *, withdrawn_on: date | str | None, note: str = "", actor: User
+    record: ConsentRecord, *, withdrawn_on: date | str | None, note: str = "", actor: User | None
 ) -> None:
-    """From ``withdrawn_on`` the purpose is no longer covered; the record itself stays."""
+    """From ``withdrawn_on`` the purpose is no longer covered; the record itself stays.
+
+    ``actor`` is None when the person withdrew it themselves (through a profile-update link)."""
     contact = record.contact
     if contact.is_deleted:
         raise ContactGone(contact)
@@ -145,7 +147,7 @@ def withdraw_consent(
         raise ValidationFailed(errors)
     record.withdrawn_on = day
     record.withdrawal_note = note
-    record.withdrawal_recorded_by_id = actor.id
+    record.withdrawal_recorded_by_id = actor.id if actor is not None else None
     details: dict[str, Any] = {
         "consent_id": record.id,
         "purpose": record.purpose,

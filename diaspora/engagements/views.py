@@ -15,7 +15,6 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from diaspora.auth.permissions import Permission, can, requires
-from diaspora.contacts.forms import ConfirmForm
 from diaspora.contacts.organizations import list_organizations
 from diaspora.engagements import hooks, services, trash
 from diaspora.engagements.errors import EngagementAlreadySaved, EngagementChanged
@@ -33,7 +32,7 @@ from diaspora.engagements.labels import ROLES, TYPES
 from diaspora.engagements.present import date_range, history_rows
 from diaspora.errors import DomainError, ValidationFailed
 from diaspora.extensions import db
-from diaspora.forms import apply_errors, choices
+from diaspora.forms import ConfirmForm, apply_errors, choices
 from diaspora.i18n import current_language
 from diaspora.models import Contact
 from diaspora.plan.services import list_plan_tasks

@@ -48,6 +48,12 @@ from diaspora.models.outreach import (
     outreach_plan_tasks,
 )
 from diaspora.models.reference import Agency, ExpertiseField, PlanTask, PlanTaskAgency
+from diaspora.models.submission import (
+    Submission,
+    SubmissionKind,
+    SubmissionStatus,
+    UpdateLink,
+)
 from diaspora.models.transfer import ImportBatch, ImportMapping, ImportRow
 from diaspora.models.user import RecoveryCode, Role, User
 
@@ -94,7 +100,11 @@ __all__ = [
     "RecoveryCode",
     "Role",
     "Source",
+    "Submission",
+    "SubmissionKind",
+    "SubmissionStatus",
     "UTCDateTime",
+    "UpdateLink",
     "User",
     "audit_purge_allowed",
     "contact_categories",

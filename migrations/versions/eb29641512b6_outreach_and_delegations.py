@@ -1,7 +1,7 @@
 """outreach and delegations
 
 Revision ID: eb29641512b6
-Revises: a1b837b26d12
+Revises: 12c5e9e76d20
 Create Date: 2026-11-26 07:28:53.100829
 
 """
@@ -12,7 +12,7 @@ import diaspora.models.base
 
 # revision identifiers, used by Alembic.
 revision = 'eb29641512b6'
-down_revision = 'a1b837b26d12'
+down_revision = '12c5e9e76d20'
 branch_labels = None
 depends_on = None
 

@@ -1,8 +1,8 @@
 """engagements
 
-Revision ID: a1b837b26d12
+Revision ID: 37148f9b95d8
 Revises: 5e1c0a7d2b94
-Create Date: 2026-11-26 06:36:00.746232
+Create Date: 2026-11-26 07:27:46.289207
 
 """
 from alembic import op
@@ -11,7 +11,7 @@ import diaspora.models.base
 
 
 # revision identifiers, used by Alembic.
-revision = 'a1b837b26d12'
+revision = '37148f9b95d8'
 down_revision = '5e1c0a7d2b94'
 branch_labels = None
 depends_on = None

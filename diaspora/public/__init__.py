@@ -1,0 +1,1 @@
+"""Public self-registration, the officers' review queue, and personal profile-update links."""
