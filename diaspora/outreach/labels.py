@@ -21,11 +21,11 @@ CHANNELS = {
 STATUSES = {
     "draft": _l("Draft"),
     "approved": _l("Approved"),
-    "sent": _l("Sent"),
+    "sent": _l("Sent out"),
 }
 DELIVERY = {
     "pending": _l("Not sent yet"),
-    "sent": _l("Sent"),
+    "sent": _l("Sent out"),
     "failed": _l("Not delivered"),
     "left_out": _l("Left out"),
 }
