@@ -131,8 +131,10 @@ def _register_blueprints(app: Flask) -> None:
     from diaspora.contacts.views import bp as contacts_bp
     from diaspora.core.views import bp as core_bp
     from diaspora.dashboard.views import bp as dashboard_bp
+    from diaspora.delegations.views import bp as delegations_bp
     from diaspora.engagements import api as _engagements_api  # noqa: F401 (routes on the api bp)
     from diaspora.engagements.views import bp as engagements_bp
+    from diaspora.outreach.views import bp as outreach_bp
     from diaspora.plan.views import bp as plan_bp
     from diaspora.privacy.views import bp as privacy_bp
     from diaspora.public.link_views import bp as update_links_bp
@@ -174,6 +176,8 @@ def _register_blueprints(app: Flask) -> None:
         public_bp,
         review_bp,
         update_links_bp,
+        outreach_bp,
+        delegations_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -68,6 +68,13 @@ class UserForm(AccountFieldsMixin, FlaskForm):
         _l("Interface language"), choices=choices([("vi", "Tiếng Việt"), ("en", "English")])
     )
     active = BooleanField(_l("Active"), default=True)
+    can_approve_outreach = BooleanField(
+        _l("May approve outreach"),
+        description=_l(
+            "The approver right, for officers: approve letters and messages before they are "
+            "sent. Administrators always may."
+        ),
+    )
 
 
 class NewUserForm(UserForm, NewPasswordMixin):

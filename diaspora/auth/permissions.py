@@ -44,6 +44,11 @@ class Permission(StrEnum):
     PURGE_ENGAGEMENTS = "engagements.purge"  # remove from the trash for good
     VIEW_REPORTS = "reports.view"  # the yearly implementation report and its downloads
     VIEW_DASHBOARD = "dashboard.view"  # the officers' home page
+    VIEW_OUTREACH = "outreach.view"  # outreach records, their recipients and letters
+    EDIT_OUTREACH = "outreach.edit"  # write, choose recipients, mark as sent (approving also
+    # needs the approver right: administrators, or officers given it on their account)
+    VIEW_DELEGATIONS = "delegations.view"  # visits, their contact lists, the delegation pack
+    EDIT_DELEGATIONS = "delegations.edit"  # prepare visits, choose contacts, record meetings
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
@@ -55,6 +60,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.EXPORT_CONTACTS,
             Permission.VIEW_ENGAGEMENTS,
             Permission.VIEW_REPORTS,
+            Permission.VIEW_DELEGATIONS,
         }
     ),
     Role.OFFICER: frozenset(
@@ -73,6 +79,10 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.EDIT_ENGAGEMENTS,
             Permission.VIEW_REPORTS,
             Permission.VIEW_DASHBOARD,
+            Permission.VIEW_OUTREACH,
+            Permission.EDIT_OUTREACH,
+            Permission.VIEW_DELEGATIONS,
+            Permission.EDIT_DELEGATIONS,
         }
     ),
     Role.ADMIN: frozenset(Permission),

@@ -29,6 +29,7 @@ class UserData:
     role: str = Role.VIEWER.value
     locale: str = "vi"
     agency_id: int | None = None
+    can_approve_outreach: bool = False
 
 
 def normalize_email(email: str, *, field: str = "email") -> str:
@@ -76,6 +77,13 @@ def _validate(data: UserData, *, user: User | None = None) -> dict:
     if data.agency_id is not None and db.session.get(Agency, data.agency_id) is None:
         errors["agency_id"] = [_l("Choose an agency from the list.")]
     values["agency_id"] = data.agency_id
+    approver = bool(data.can_approve_outreach)
+    if approver and data.role == Role.VIEWER.value:
+        errors["can_approve_outreach"] = [
+            _l("Only officers and administrators can be given the approver right.")
+        ]
+    # Administrators approve anyway: the right is stored for officers only.
+    values["can_approve_outreach"] = approver and data.role == Role.OFFICER.value
     if errors:
         raise ValidationFailed(errors)
     return values
@@ -130,7 +138,11 @@ def update_user(user: User, data: UserData, *, active: bool, actor: User) -> dic
         user.session_epoch += 1
     if changes:
         db.session.flush()
-        action = "user.permissions" if {"role", "active"} & set(changes) else "user.update"
+        action = (
+            "user.permissions"
+            if {"role", "active", "can_approve_outreach"} & set(changes)
+            else "user.update"
+        )
         audit.record(action, actor=actor, target_type="user", target_id=user.id, details=changes)
     return changes
 

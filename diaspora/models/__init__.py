@@ -23,6 +23,12 @@ from diaspora.models.contact import (
     ContactPhone,
     contact_categories,
 )
+from diaspora.models.delegation import (
+    DelegationContact,
+    DelegationVisit,
+    delegation_fields,
+    delegation_plan_tasks,
+)
 from diaspora.models.engagement import (
     Engagement,
     EngagementParticipant,
@@ -32,6 +38,15 @@ from diaspora.models.engagement import (
     engagement_plan_tasks,
 )
 from diaspora.models.organization import Membership, Organization
+from diaspora.models.outreach import (
+    Channel,
+    DeliveryStatus,
+    Occasion,
+    Outreach,
+    OutreachRecipient,
+    OutreachStatus,
+    outreach_plan_tasks,
+)
 from diaspora.models.reference import Agency, ExpertiseField, PlanTask, PlanTaskAgency
 from diaspora.models.submission import (
     Submission,
@@ -49,6 +64,7 @@ __all__ = [
     "AuditTrailIsAppendOnly",
     "Base",
     "Category",
+    "Channel",
     "ConsentMethod",
     "ConsentPurpose",
     "ConsentRecord",
@@ -58,6 +74,9 @@ __all__ = [
     "ContactLanguage",
     "ContactPhone",
     "ContactStatus",
+    "DelegationContact",
+    "DelegationVisit",
+    "DeliveryStatus",
     "Engagement",
     "EngagementParticipant",
     "EngagementType",
@@ -69,8 +88,12 @@ __all__ = [
     "ImportRow",
     "LegalBasis",
     "Membership",
+    "Occasion",
     "Organization",
     "OrganizationKind",
+    "Outreach",
+    "OutreachRecipient",
+    "OutreachStatus",
     "ParticipantRole",
     "PlanTask",
     "PlanTaskAgency",
@@ -85,7 +108,10 @@ __all__ = [
     "User",
     "audit_purge_allowed",
     "contact_categories",
+    "delegation_fields",
+    "delegation_plan_tasks",
     "engagement_organizations",
     "engagement_plan_tasks",
+    "outreach_plan_tasks",
     "utcnow",
 ]

@@ -6,7 +6,15 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    Integer,
+    String,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from diaspora.models.base import Base, UTCDateTime, utcnow
@@ -34,6 +42,8 @@ class User(UserMixin, Base):
     role: Mapped[str] = mapped_column(String(16), default=Role.VIEWER.value)
     locale: Mapped[str] = mapped_column(String(8), default="vi")
     active: Mapped[bool] = mapped_column(default=True)
+    # The approver right: may approve outreach (administrators always may).
+    can_approve_outreach: Mapped[bool] = mapped_column(default=False, server_default=false())
     password_hash: Mapped[str] = mapped_column(String(256))
     # Bumped on logout, deactivation and password change: every session cookie issued before
     # carries the old value and stops working.
@@ -68,6 +78,13 @@ class User(UserMixin, Base):
     @property
     def is_admin(self) -> bool:
         return self.role == Role.ADMIN
+
+    @property
+    def may_approve_outreach(self) -> bool:
+        """Administrators, and officers given the approver right."""
+        return self.active and (
+            self.role == Role.ADMIN or (self.role == Role.OFFICER and self.can_approve_outreach)
+        )
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role}>"

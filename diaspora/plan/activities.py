@@ -1,9 +1,13 @@
 """Activities linked to the plan's tasks, gathered from every feature that records them.
 
-Engagements register a source in ``ACTIVITY_SOURCES`` when they are imported; outreach and
-delegation visits add theirs the same way. The plan-task pages, the API and the yearly report
-read activities only through ``find_activities``, so a new kind of activity shows up in all of
-them without changing them.
+Engagements register a source in ``ACTIVITY_SOURCES`` when they are imported. The plan-task
+pages, the API and the yearly report read activities only through ``find_activities``, so a new
+kind of activity shows up in all of them without changing them.
+
+Outreach and delegation visits are *work* linked to a task, listed on its page through
+``LINKED_WORK_SOURCES``; they are not activities of their own, because what they achieve is
+recorded as engagements (a sent outreach's greeting letters, a visit's delegation meetings),
+linked to the same tasks. Counting them as activities too would count each letter twice.
 """
 
 from __future__ import annotations
@@ -61,6 +65,30 @@ class ActivityFilter:
     task_codes: tuple[str, ...] | None = None
     start: date | None = None
     end: date | None = None
+
+
+@dataclass
+class LinkedWork:
+    """An outreach or a delegation visit linked to a task, as its page lists it."""
+
+    kind_label: Any  # lazy string: "Outreach", "Delegation visit"
+    title: str
+    status_label: Any
+    when: date | None
+    endpoint: str
+    url_args: dict = field(default_factory=dict)
+
+
+# Callables (task code, user) -> list[LinkedWork] that user may see, one per feature.
+LINKED_WORK_SOURCES: list[Callable[[str, Any], list[LinkedWork]]] = []
+
+
+def linked_work(task_code: str, user) -> list[LinkedWork]:
+    """Outreach and delegation visits linked to the task, newest first."""
+    found: list[LinkedWork] = []
+    for source in LINKED_WORK_SOURCES:
+        found.extend(source(task_code, user))
+    return sorted(found, key=lambda item: item.when or date.min, reverse=True)
 
 
 # Callables (ActivityFilter) -> list[Activity], one per feature that records activities.

@@ -8,7 +8,7 @@ from flask_login import current_user
 from diaspora.auth.permissions import Permission, can, requires
 from diaspora.errors import NotFound
 from diaspora.plan import services
-from diaspora.plan.activities import ActivityFilter, find_activities, summarize
+from diaspora.plan.activities import ActivityFilter, find_activities, linked_work, summarize
 
 bp = Blueprint("plan", __name__, url_prefix="/plan")
 
@@ -28,10 +28,11 @@ def task(code: str):
         task = services.get_plan_task(code)
     except NotFound:
         abort(404)
+    work = linked_work(task.code, current_user)
     if not can(current_user, Permission.VIEW_ENGAGEMENTS):
-        return render_template("plan/task.html", task=task, activities=None)
-    # Every kind of activity that registered a source (engagements; outreach and delegation
-    # visits when they exist), newest first.
+        return render_template("plan/task.html", task=task, activities=None, work=work)
+    # Every kind of activity that registered a source (engagements: those recorded by hand,
+    # by a sent outreach and by a visit's meetings), newest first.
     found = find_activities(ActivityFilter(task_codes=(task.code,)))
     summary = summarize(found)
     year = request.args.get("year", type=int)
@@ -47,4 +48,5 @@ def task(code: str):
         year=year if year in dict(summary.by_year) else None,
         page=page,
         pages=pages,
+        work=work,
     )

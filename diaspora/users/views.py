@@ -31,6 +31,7 @@ def _data(form: UserForm) -> services.UserData:
         role=form.role.data or "",
         locale=form.locale.data or "",
         agency_id=form.agency_id.data or None,
+        can_approve_outreach=bool(form.can_approve_outreach.data),
     )
 
 

@@ -1,0 +1,1 @@
+"""Delegation visits abroad: the people to meet, the delegation pack, the meetings held."""

@@ -1,0 +1,337 @@
+"""Delegation visits: prepare and edit them, choose and order the contacts to meet.
+
+Services validate, mutate, flush and audit; they never commit and never read the request.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from diaspora.audit import services as audit
+from diaspora.delegations.data import VisitData
+from diaspora.delegations.validation import VisitValues, validate_visit
+from diaspora.errors import Conflict, NotFound, ValidationFailed
+from diaspora.extensions import db
+from diaspora.models import (
+    AuditEvent,
+    Contact,
+    ContactStatus,
+    DelegationContact,
+    DelegationVisit,
+    PlanTask,
+    User,
+    utcnow,
+)
+
+SCALAR_FIELDS = (
+    "title",
+    "country",
+    "cities",
+    "start_date",
+    "end_date",
+    "purpose",
+    "leader",
+    "members",
+)
+MAX_CONTACTS = 500
+
+
+class VisitChanged(Conflict):
+    def __init__(self, visit: DelegationVisit) -> None:
+        super().__init__(
+            _l(
+                "Someone else changed this visit after you opened it. Nothing has been saved: "
+                "read the current version, then try again."
+            )
+        )
+        self.visit = visit
+
+
+class VisitAlreadySaved(Conflict):
+    def __init__(self, visit: DelegationVisit) -> None:
+        super().__init__(_l("This form was already saved; no second visit was created."))
+        self.visit = visit
+
+
+def local_today() -> date:
+    return datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
+
+
+def _json(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def snapshot(visit: DelegationVisit) -> dict[str, Any]:
+    state = {key: _json(getattr(visit, key)) for key in SCALAR_FIELDS}
+    state["fields"] = visit.field_codes
+    state["plan_tasks"] = visit.plan_task_codes
+    return state
+
+
+def _values_snapshot(values: VisitValues) -> dict[str, Any]:
+    state = {key: _json(value) for key, value in values.scalars.items()}
+    state["fields"] = [row.code for row in values.fields]
+    state["plan_tasks"] = [task.code for task in values.plan_tasks]
+    return state
+
+
+def _apply(visit: DelegationVisit, values: VisitValues) -> None:
+    for key, value in values.scalars.items():
+        if getattr(visit, key) != value:
+            setattr(visit, key, value)
+    if [row.id for row in visit.fields] != [row.id for row in values.fields]:
+        visit.fields = list(values.fields)
+    if [task.id for task in visit.plan_tasks] != [task.id for task in values.plan_tasks]:
+        visit.plan_tasks = list(values.plan_tasks)
+
+
+def _flush_versioned(visit: DelegationVisit) -> None:
+    try:
+        db.session.flush()
+    except StaleDataError:
+        raise VisitChanged(visit) from None
+
+
+def create_visit(data: VisitData, *, actor: User, entry_key: str | None = None) -> DelegationVisit:
+    if entry_key:
+        earlier = db.session.scalar(
+            select(DelegationVisit).where(DelegationVisit.entry_key == entry_key)
+        )
+        if earlier is not None:
+            raise VisitAlreadySaved(earlier)
+    values = validate_visit(data, today=local_today())
+    visit = DelegationVisit(
+        created_by_id=actor.id,
+        entry_key=entry_key or None,
+        title=values.scalars["title"],
+        country=values.scalars["country"],
+        start_date=values.scalars["start_date"],
+        end_date=values.scalars["end_date"],
+    )
+    db.session.add(visit)
+    _apply(visit, values)
+    db.session.flush()
+    audit.record(
+        "delegation.create",
+        actor=actor,
+        target_type="delegation",
+        target_id=visit.id,
+        details={
+            "changes": {key: [None, value] for key, value in snapshot(visit).items() if value},
+            "version": visit.version,
+        },
+    )
+    return visit
+
+
+def update_visit(
+    visit: DelegationVisit, data: VisitData, *, expected_version: int, actor: User
+) -> dict[str, list]:
+    values = validate_visit(data, today=local_today())
+    before = snapshot(visit)
+    changes = audit.diff(before, _values_snapshot(values))
+    if not changes:
+        return {}
+    if expected_version != visit.version:
+        raise VisitChanged(visit)
+    visit.updated_at = utcnow()
+    _apply(visit, values)
+    _flush_versioned(visit)
+    audit.record(
+        "delegation.update",
+        actor=actor,
+        target_type="delegation",
+        target_id=visit.id,
+        details={"changes": changes, "version": visit.version},
+    )
+    return changes
+
+
+def get_visit(visit_id: int) -> DelegationVisit:
+    visit = db.session.get(DelegationVisit, visit_id)
+    if visit is None:
+        raise NotFound(_l("This delegation visit does not exist, or has been deleted."))
+    return visit
+
+
+@dataclass
+class VisitQuery:
+    upcoming: bool | None = None  # True: not over yet; False: over
+    page: int = 1
+    per_page: int = 50
+
+
+def list_visits(query: VisitQuery, *, today: date):
+    contacts = (
+        select(func.count(DelegationContact.id))
+        .where(DelegationContact.visit_id == DelegationVisit.id)
+        .scalar_subquery()
+    )
+    statement = select(DelegationVisit, contacts.label("contacts")).options(
+        selectinload(DelegationVisit.plan_tasks)
+    )
+    if query.upcoming is True:
+        statement = statement.where(DelegationVisit.end_date >= today)
+    elif query.upcoming is False:
+        statement = statement.where(DelegationVisit.end_date < today)
+    statement = statement.order_by(DelegationVisit.start_date.desc(), DelegationVisit.id.desc())
+    total = db.session.scalar(select(func.count()).select_from(statement.subquery())) or 0
+    page = max(1, query.page)
+    rows = db.session.execute(
+        statement.limit(query.per_page).offset((page - 1) * query.per_page)
+    ).all()
+    return rows, total
+
+
+def for_plan_task(code: str) -> list[DelegationVisit]:
+    return list(
+        db.session.scalars(
+            select(DelegationVisit)
+            .where(DelegationVisit.plan_tasks.any(PlanTask.code == code))
+            .order_by(DelegationVisit.start_date.desc(), DelegationVisit.id.desc())
+            .limit(200)
+        )
+    )
+
+
+def history(visit: DelegationVisit, *, limit: int = 200) -> list[AuditEvent]:
+    return list(
+        db.session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.target_type == "delegation", AuditEvent.target_id == visit.id)
+            .options(selectinload(AuditEvent.actor))
+            .order_by(AuditEvent.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def delete_visit(visit: DelegationVisit, *, actor: User) -> None:
+    if visit.engagement_id is not None:
+        raise Conflict(
+            _l("The meetings of this visit are recorded: it is part of the history now.")
+        )
+    visit_id, title = visit.id, visit.title
+    db.session.delete(visit)
+    db.session.flush()
+    audit.record(
+        "delegation.delete",
+        actor=actor,
+        target_type="delegation",
+        target_id=visit_id,
+        details={"title": title},
+    )
+
+
+# --- the contacts to meet ---
+
+
+@dataclass
+class AddResult:
+    added: int = 0
+    already: int = 0
+    unknown: list[int] | None = None
+
+
+def add_contacts(visit: DelegationVisit, contact_ids: list[int], *, actor: User) -> AddResult:
+    """Add contacts at the end of the list, in the order given. Unknown numbers, records in the
+    trash and deceased people are refused with their numbers; nothing is added then."""
+    ids = list(dict.fromkeys(contact_ids))
+    rows = {
+        row.id: row
+        for row in db.session.scalars(
+            select(Contact).where(
+                Contact.id.in_(ids[:MAX_CONTACTS]),
+                Contact.deleted_at.is_(None),
+                Contact.merged_into_id.is_(None),
+                Contact.status != ContactStatus.DECEASED,
+            )
+        )
+    }
+    unknown = [i for i in ids if i not in rows]
+    if unknown:
+        raise ValidationFailed.single(
+            "add_numbers",
+            _l(
+                "No contact with record number %(ids)s can be added: it does not exist, is in "
+                "the trash, or the person has died.",
+                ids=", ".join(str(i) for i in unknown[:10]),
+            ),
+        )
+    present = {row.contact_id for row in visit.contacts}
+    new = [rows[i] for i in ids if i not in present]
+    if len(present) + len(new) > MAX_CONTACTS:
+        raise ValidationFailed.single(
+            "add_numbers", _l("At most %(n)d contacts per visit.", n=MAX_CONTACTS)
+        )
+    position = max((row.position for row in visit.contacts), default=0)
+    for contact in new:
+        position += 1
+        visit.contacts.append(DelegationContact(contact=contact, position=position))
+    db.session.flush()
+    if new:
+        audit.record(
+            "delegation.contacts_add",
+            actor=actor,
+            target_type="delegation",
+            target_id=visit.id,
+            details={"added": [contact.id for contact in new]},
+        )
+    return AddResult(added=len(new), already=len(ids) - len(new))
+
+
+def remove_contacts(visit: DelegationVisit, row_ids: list[int], *, actor: User) -> int:
+    wanted = set(row_ids)
+    rows = [row for row in visit.contacts if row.id in wanted]
+    for row in rows:
+        visit.contacts.remove(row)
+    _renumber(visit)
+    db.session.flush()
+    if rows:
+        audit.record(
+            "delegation.contacts_remove",
+            actor=actor,
+            target_type="delegation",
+            target_id=visit.id,
+            details={"removed": [row.contact_id for row in rows]},
+        )
+    return len(rows)
+
+
+def _renumber(visit: DelegationVisit) -> None:
+    ordered = sorted(visit.contacts, key=lambda row: (row.position, row.id or 0))
+    for number, row in enumerate(ordered, start=1):
+        if row.position != number:
+            row.position = number
+
+
+def move_contact(visit: DelegationVisit, row_id: int, direction: str, *, actor: User) -> bool:
+    """Move one contact up or down the list; False when it is already at that end."""
+    ordered = sorted(visit.contacts, key=lambda row: (row.position, row.id))
+    index = next((i for i, row in enumerate(ordered) if row.id == row_id), None)
+    if index is None:
+        raise NotFound(_l("This contact is no longer on the list."))
+    other = index - 1 if direction == "up" else index + 1
+    if direction not in ("up", "down") or not 0 <= other < len(ordered):
+        return False
+    ordered[index], ordered[other] = ordered[other], ordered[index]
+    for number, row in enumerate(ordered, start=1):
+        row.position = number
+    db.session.flush()
+    audit.record(
+        "delegation.contacts_order",
+        actor=actor,
+        target_type="delegation",
+        target_id=visit.id,
+        details={"order": [row.contact_id for row in ordered]},
+    )
+    return True

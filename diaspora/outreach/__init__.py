@@ -1,0 +1,1 @@
+"""Bilingual outreach: letters and messages to compatriots, approved, personalised, sent."""

@@ -1,0 +1,386 @@
+"""Outreach records: write and edit drafts, approve, return to draft, mark as sent, delete.
+
+Services validate, mutate, flush and audit; they never commit and never read the request.
+Editing is guarded by the record's version; so is approval, so that an approver approves the
+text they read. Marking as sent records one greeting-letter engagement with every recipient
+through the engagement services.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from diaspora.audit import services as audit
+from diaspora.engagements import services as engagement_services
+from diaspora.engagements.data import EngagementData, ParticipantEntry
+from diaspora.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from diaspora.extensions import db
+from diaspora.models import (
+    AuditEvent,
+    Channel,
+    DeliveryStatus,
+    EngagementType,
+    Outreach,
+    OutreachRecipient,
+    OutreachStatus,
+    ParticipantRole,
+    PlanTask,
+    User,
+    utcnow,
+)
+from diaspora.outreach.data import OutreachData
+from diaspora.outreach.labels import CHANNELS
+from diaspora.outreach.recipients import eligible_letters, language_for
+from diaspora.outreach.validation import OutreachValues, approval_errors, validate_outreach
+
+SCALAR_FIELDS = (
+    "title_vi",
+    "title_en",
+    "body_vi",
+    "body_en",
+    "single_language",
+    "occasion",
+    "channel",
+    "document_number",
+    "signatory",
+)
+# The engagement each channel records when the outreach is sent: a letter or an email is a
+# greeting letter; a post, a video or a publication reaches people too, recorded as "other".
+ENGAGEMENT_TYPES = {
+    Channel.LETTER.value: EngagementType.GREETING_LETTER.value,
+    Channel.EMAIL.value: EngagementType.GREETING_LETTER.value,
+}
+
+
+class OutreachChanged(Conflict):
+    """Someone saved the outreach after the page was opened."""
+
+    def __init__(self, outreach: Outreach) -> None:
+        super().__init__(
+            _l(
+                "Someone else changed this outreach after you opened it. Nothing has been "
+                "saved: read the current version, then try again."
+            )
+        )
+        self.outreach = outreach
+
+
+class OutreachAlreadySaved(Conflict):
+    def __init__(self, outreach: Outreach) -> None:
+        super().__init__(_l("This form was already saved; no second outreach was created."))
+        self.outreach = outreach
+
+
+def local_today() -> date:
+    return datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
+
+
+def snapshot(outreach: Outreach) -> dict[str, Any]:
+    state = {key: getattr(outreach, key) for key in SCALAR_FIELDS}
+    state["plan_tasks"] = [task.code for task in outreach.plan_tasks]
+    return state
+
+
+def _values_snapshot(values: OutreachValues) -> dict[str, Any]:
+    state = dict(values.scalars)
+    state["plan_tasks"] = [task.code for task in values.plan_tasks]
+    return state
+
+
+def _summary(changes: dict[str, list]) -> dict[str, list]:
+    """Audit details: long texts are recorded by length, not copied whole into the trail."""
+    result = {}
+    for key, (old, new) in changes.items():
+        if key.startswith("body_"):
+            result[key] = [len(old or ""), len(new or "")]
+        else:
+            result[key] = [old, new]
+    return result
+
+
+def _apply(outreach: Outreach, values: OutreachValues) -> None:
+    for key, value in values.scalars.items():
+        if getattr(outreach, key) != value:
+            setattr(outreach, key, value)
+    if [task.id for task in outreach.plan_tasks] != [task.id for task in values.plan_tasks]:
+        outreach.plan_tasks = list(values.plan_tasks)
+
+
+def _refresh_languages(outreach: Outreach) -> None:
+    """Recipients not yet sent to get the version of the record's current languages."""
+    for row in outreach.recipients:
+        if row.delivery_status == DeliveryStatus.PENDING:
+            language = language_for(outreach, row.contact)
+            if row.language != language:
+                row.language = language
+
+
+def _flush_versioned(outreach: Outreach) -> None:
+    try:
+        db.session.flush()
+    except StaleDataError:
+        raise OutreachChanged(outreach) from None
+
+
+# --- create, edit, read ---
+
+
+def create_outreach(data: OutreachData, *, actor: User, entry_key: str | None = None) -> Outreach:
+    if entry_key:
+        earlier = db.session.scalar(select(Outreach).where(Outreach.entry_key == entry_key))
+        if earlier is not None:
+            raise OutreachAlreadySaved(earlier)
+    values = validate_outreach(data)
+    outreach = Outreach(created_by_id=actor.id, entry_key=entry_key or None)
+    db.session.add(outreach)
+    _apply(outreach, values)
+    db.session.flush()
+    changes = {key: [None, value] for key, value in snapshot(outreach).items() if value}
+    audit.record(
+        "outreach.create",
+        actor=actor,
+        target_type="outreach",
+        target_id=outreach.id,
+        details={"changes": _summary(changes), "version": outreach.version},
+    )
+    return outreach
+
+
+def update_outreach(
+    outreach: Outreach, data: OutreachData, *, expected_version: int, actor: User
+) -> dict[str, list]:
+    """Save an edit of a draft made on ``expected_version``; returns the diff ({} if none)."""
+    if outreach.status != OutreachStatus.DRAFT:
+        raise Conflict(
+            _l("Only a draft can be edited: return the outreach to draft first."),
+        )
+    values = validate_outreach(data)
+    before = snapshot(outreach)
+    changes = audit.diff(before, _values_snapshot(values))
+    if not changes:
+        return {}
+    if expected_version != outreach.version:
+        raise OutreachChanged(outreach)
+    outreach.updated_at = utcnow()
+    _apply(outreach, values)
+    _refresh_languages(outreach)
+    _flush_versioned(outreach)
+    audit.record(
+        "outreach.update",
+        actor=actor,
+        target_type="outreach",
+        target_id=outreach.id,
+        details={"changes": _summary(changes), "version": outreach.version},
+    )
+    return changes
+
+
+def get_outreach(outreach_id: int) -> Outreach:
+    outreach = db.session.get(Outreach, outreach_id)
+    if outreach is None:
+        raise NotFound(_l("This outreach does not exist, or has been deleted."))
+    return outreach
+
+
+@dataclass
+class OutreachQuery:
+    status: str = ""
+    page: int = 1
+    per_page: int = 50
+
+
+def list_outreach(query: OutreachQuery):
+    recipients = (
+        select(func.count(OutreachRecipient.id))
+        .where(OutreachRecipient.outreach_id == Outreach.id)
+        .scalar_subquery()
+    )
+    statement = select(Outreach, recipients.label("recipients")).options(
+        selectinload(Outreach.plan_tasks)
+    )
+    if query.status:
+        statement = statement.where(Outreach.status == query.status)
+    statement = statement.order_by(Outreach.updated_at.desc(), Outreach.id.desc())
+    total = db.session.scalar(select(func.count()).select_from(statement.subquery())) or 0
+    page = max(1, query.page)
+    rows = db.session.execute(
+        statement.limit(query.per_page).offset((page - 1) * query.per_page)
+    ).all()
+    return rows, total
+
+
+def history(outreach: Outreach, *, limit: int = 200) -> list[AuditEvent]:
+    """The record's audit events, newest first."""
+    return list(
+        db.session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.target_type == "outreach", AuditEvent.target_id == outreach.id)
+            .options(selectinload(AuditEvent.actor))
+            .order_by(AuditEvent.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def for_plan_task(code: str) -> list[Outreach]:
+    return list(
+        db.session.scalars(
+            select(Outreach)
+            .where(Outreach.plan_tasks.any(PlanTask.code == code))
+            .order_by(Outreach.updated_at.desc(), Outreach.id.desc())
+            .limit(200)
+        )
+    )
+
+
+# --- workflow ---
+
+
+def approve_outreach(outreach: Outreach, *, expected_version: int, actor: User) -> None:
+    """Draft → approved, by an administrator or an officer given the approver right. Both
+    language versions must be there unless the record is single-language."""
+    if not actor.may_approve_outreach:
+        raise PermissionDenied(
+            _l(
+                "Only an administrator, or an officer given the approver right, can approve "
+                "outreach."
+            )
+        )
+    if outreach.status != OutreachStatus.DRAFT:
+        raise Conflict(_l("This outreach is not a draft: it has already been approved."))
+    if expected_version != outreach.version:
+        raise OutreachChanged(outreach)
+    errors = approval_errors(outreach)
+    if errors:
+        raise ValidationFailed(errors)
+    outreach.status = OutreachStatus.APPROVED.value
+    outreach.approved_by_id = actor.id
+    outreach.approved_at = utcnow()
+    outreach.updated_at = utcnow()
+    _flush_versioned(outreach)
+    audit.record(
+        "outreach.approve",
+        actor=actor,
+        target_type="outreach",
+        target_id=outreach.id,
+        details={"version": outreach.version, "languages": list(outreach.languages)},
+    )
+
+
+def reopen_outreach(outreach: Outreach, *, actor: User) -> None:
+    """Approved → draft, to change the text; it must be approved again."""
+    if outreach.status != OutreachStatus.APPROVED:
+        raise Conflict(_l("Only an approved outreach that has not been sent can return to draft."))
+    outreach.status = OutreachStatus.DRAFT.value
+    outreach.approved_by_id = None
+    outreach.approved_at = None
+    outreach.updated_at = utcnow()
+    _flush_versioned(outreach)
+    audit.record(
+        "outreach.reopen",
+        actor=actor,
+        target_type="outreach",
+        target_id=outreach.id,
+        details={"version": outreach.version},
+    )
+
+
+def mark_sent(outreach: Outreach, *, actor: User, sent_on: date | None = None) -> None:
+    """Approved → sent. Records one engagement (a greeting letter for letters and emails) with
+    every recipient still allowed to receive it; the others are marked as left out."""
+    if outreach.status == OutreachStatus.SENT:
+        raise Conflict(_l("This outreach has already been marked as sent."))
+    if outreach.status != OutreachStatus.APPROVED:
+        raise Conflict(_l("Only an approved outreach can be marked as sent: approve it first."))
+    letters, left_out = eligible_letters(outreach)
+    if not letters:
+        raise ValidationFailed.single(
+            "recipients",
+            _l("Nobody can receive this outreach: add recipients who consented to outreach."),
+        )
+    when = sent_on or local_today()
+    counts = {language: 0 for language in ("vi", "en")}
+    for letter in letters:
+        counts[letter.language] += 1
+    engagement = engagement_services.create_engagement(
+        EngagementData(
+            type=ENGAGEMENT_TYPES.get(outreach.channel, EngagementType.OTHER.value),
+            title=(outreach.title_vi or outreach.title_en)[:300],
+            start_date=when,
+            description=_(
+                "Outreach no. %(id)d (%(channel)s) sent to %(count)d recipients: %(vi)d in "
+                "Vietnamese, %(en)d in English.",
+                id=outreach.id,
+                channel=CHANNELS.get(outreach.channel, outreach.channel),
+                count=len(letters),
+                vi=counts["vi"],
+                en=counts["en"],
+            )
+            + (
+                " " + _("Document number: %(number)s.", number=outreach.document_number)
+                if outreach.document_number
+                else ""
+            ),
+            participants=[
+                ParticipantEntry(letter.contact.id, ParticipantRole.RECIPIENT.value)
+                for letter in letters
+            ],
+            plan_tasks=outreach.plan_task_codes,
+        ),
+        actor=actor,
+        entry_key=f"outreach-{outreach.id}-sent",
+    )
+    sent_to = {letter.recipient.id for letter in letters}
+    for letter in letters:
+        if letter.recipient.language != letter.language:
+            letter.recipient.language = letter.language
+    for row in outreach.recipients:
+        row.delivery_status = (
+            DeliveryStatus.SENT.value if row.id in sent_to else DeliveryStatus.LEFT_OUT.value
+        )
+    outreach.status = OutreachStatus.SENT.value
+    outreach.sent_on = when
+    outreach.sent_by_id = actor.id
+    outreach.engagement = engagement
+    outreach.updated_at = utcnow()
+    _flush_versioned(outreach)
+    audit.record(
+        "outreach.send",
+        actor=actor,
+        target_type="outreach",
+        target_id=outreach.id,
+        details={
+            "version": outreach.version,
+            "sent_on": when.isoformat(),
+            "recipients": len(letters),
+            "left_out": dict(left_out),
+            "engagement_id": engagement.id,
+        },
+    )
+
+
+def delete_outreach(outreach: Outreach, *, actor: User) -> None:
+    """A draft or an approved record not yet sent can be deleted; a sent one is history."""
+    if outreach.status == OutreachStatus.SENT:
+        raise Conflict(_l("A sent outreach cannot be deleted: it is part of the history."))
+    outreach_id = outreach.id
+    title = outreach.display_title
+    db.session.delete(outreach)
+    db.session.flush()
+    audit.record(
+        "outreach.delete",
+        actor=actor,
+        target_type="outreach",
+        target_id=outreach_id,
+        details={"title": title},
+    )

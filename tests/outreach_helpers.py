@@ -1,0 +1,112 @@
+"""Helpers shared by the outreach and delegation tests."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select
+
+from diaspora.contacts import services as contact_services
+from diaspora.contacts.consent import record_consent
+from diaspora.contacts.data import ConsentInput
+from diaspora.delegations import services as visit_services
+from diaspora.delegations.data import VisitData
+from diaspora.extensions import db
+from diaspora.models import Contact, User
+from diaspora.outreach import services as outreach_services
+from diaspora.outreach.data import OutreachData
+from tests.contact_helpers import data as contact_data
+from tests.contact_helpers import database_state
+
+BODY_VI = (
+    "Kính gửi {{ salutation }} {{ name }},\n\n"
+    "Nhân dịp Tết Nguyên đán, Sở Ngoại vụ Hải Phòng gửi tới {{ salutation }} và gia đình tại "
+    "{{ city }}, {{ country }} lời chúc mừng năm mới."
+)
+BODY_EN = (
+    "Dear {{ salutation }} {{ name }},\n\n"
+    "On the occasion of Tết, the Department of Foreign Affairs of Hải Phòng sends you and your "
+    "family in {{ city }}, {{ country }} its best wishes for the new year."
+)
+
+
+def person(
+    officer: User,
+    name: str,
+    *,
+    country: str = "JP",
+    city: str = "Tokyo",
+    consents: tuple[str, ...] = ("outreach",),
+    **extra,
+) -> Contact:
+    """A contact, with the consents given (by email, on 1 January 2026)."""
+    contact = contact_services.create_contact(
+        contact_data(full_name=name, country=country, city=city, **extra),
+        actor=officer,
+        acknowledged=db.session.scalars(select(Contact.id)).all(),
+    )
+    if consents:
+        record_consent(
+            contact,
+            ConsentInput(
+                purposes=list(consents),
+                method="email",
+                given_on=date(2026, 1, 1),
+                evidence="Email of 1 January 2026",
+            ),
+            actor=officer,
+        )
+    return contact
+
+
+def outreach_data(**overrides) -> OutreachData:
+    values = {
+        "title_vi": "Thư chúc Tết Bính Ngọ 2026",
+        "title_en": "Tết greetings 2026",
+        "body_vi": BODY_VI,
+        "body_en": BODY_EN,
+        "occasion": "tet",
+        "channel": "letter",
+        "document_number": "125/SNgV-LS",
+        "signatory": "Giám đốc Sở Ngoại vụ",
+        "plan_tasks": ["II.4"],
+    }
+    values.update(overrides)
+    return OutreachData(**values)
+
+
+def write(officer: User, **overrides):
+    return outreach_services.create_outreach(outreach_data(**overrides), actor=officer)
+
+
+def visit_data(**overrides) -> VisitData:
+    values = {
+        "title": "Đoàn công tác thành phố thăm Nhật Bản",
+        "country": "JP",
+        "cities": "Tokyo; Osaka",
+        "start_date": date(2026, 5, 10),
+        "end_date": date(2026, 5, 15),
+        "purpose": "Xúc tiến du lịch và Lễ hội Hoa Phượng Đỏ",
+        "leader": "Phó Chủ tịch UBND thành phố",
+        "members": "Giám đốc Sở Ngoại vụ\nGiám đốc Sở Du lịch",
+        "plan_tasks": ["II.4"],
+    }
+    values.update(overrides)
+    return VisitData(**values)
+
+
+def prepare(officer: User, **overrides):
+    return visit_services.create_visit(visit_data(**overrides), actor=officer)
+
+
+def state() -> dict:
+    """Row counts and the rows of the tables these features write."""
+    result = database_state()
+    for table in ("outreach", "outreach_recipients", "delegation_visits", "delegation_contacts"):
+        result[f"{table}.rows"] = [
+            tuple(row) for row in db.session.execute(db.text(f"SELECT * FROM {table} ORDER BY id"))
+        ]
+    result["engagements"] = db.session.scalar(
+        select(func.count()).select_from(db.metadata.tables["engagements"])
+    )
+    return result
