@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from hypothesis import HealthCheck, settings
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -25,6 +26,15 @@ from diaspora.extensions import db as _db
 from diaspora.models import User, audit_purge_allowed
 from diaspora.reference.services import seed_reference
 from diaspora.search.backends import INDEX_TABLE
+
+# Property tests assert behaviour, never speed: no per-example deadline and no "too slow" health
+# check, which fail at random on a busy machine (speed is measured in bench/, not in tests).
+settings.register_profile(
+    "diaspora",
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.load_profile("diaspora")
 
 PASSWORD = "correct horse battery staple 42"
 POSTGRES_URL = os.environ.get("DIASPORA_TEST_DATABASE_URL", "")
