@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import re
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -108,19 +108,31 @@ def _reset_limits(app: Flask) -> None:
 
 
 @pytest.fixture
-def csrf_app(app: Flask) -> Iterator[Flask]:
+def make_app(app: Flask) -> Iterator[Callable[..., Flask]]:
+    """Build more applications on the test database; their connection pools close afterwards.
+
+    An application left open keeps its pool: PostgreSQL connections then close only when the
+    garbage collector gets to them, and warn in whichever later test that happens.
+    """
+    made: list[Flask] = []
+
+    def build(**overrides: object) -> Flask:
+        settings = {"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"], **overrides}
+        other = create_app("testing", settings)
+        made.append(other)
+        return other
+
+    yield build
+    for other in made:
+        with other.app_context():
+            _db.session.remove()
+            _db.engine.dispose()
+
+
+@pytest.fixture
+def csrf_app(make_app: Callable[..., Flask]) -> Flask:
     """A second application on the same database, with CSRF protection on as in production."""
-    secured = create_app(
-        "testing",
-        {
-            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
-            "WTF_CSRF_ENABLED": True,
-        },
-    )
-    yield secured
-    with secured.app_context():
-        _db.session.remove()
-        _db.engine.dispose()
+    return make_app(WTF_CSRF_ENABLED=True)
 
 
 def login_with_csrf(client: FlaskClient, email: str, password: str = PASSWORD):

@@ -111,16 +111,14 @@ def test_413_page(app, client, make_user):
     assert "quá lớn" in response.get_data(as_text=True)
 
 
-def test_500_page_never_shows_a_traceback(app):
+def test_500_page_never_shows_a_traceback(make_app):
     from diaspora.auth.permissions import public
 
     @public
     def explode():
         raise RuntimeError("secret internals")
 
-    failing = create_app(
-        "testing", {"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]}
-    )
+    failing = make_app()
     failing.add_url_rule("/explode", "explode", explode)
     failing.config["PROPAGATE_EXCEPTIONS"] = False
     response = failing.test_client().get("/explode", headers={"Accept-Language": "en"})
@@ -159,7 +157,7 @@ def test_403_page_in_english(client, login_as):
         ("PermissionDenied", 403, "Không có quyền truy cập"),
     ],
 )
-def test_domain_errors_become_error_pages(app, error, status, text):
+def test_domain_errors_become_error_pages(make_app, error, status, text):
     from diaspora import errors
     from diaspora.auth.permissions import public
 
@@ -167,9 +165,7 @@ def test_domain_errors_become_error_pages(app, error, status, text):
     def fail():
         raise getattr(errors, error)("")
 
-    other = create_app(
-        "testing", {"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]}
-    )
+    other = make_app()
     other.add_url_rule("/fail", "fail", fail)
     response = other.test_client().get("/fail")
     assert response.status_code == status

@@ -71,12 +71,8 @@ def test_every_route_declares_its_access(app):
     assert public == PUBLIC_ENDPOINTS
 
 
-def test_a_route_without_permission_is_refused(app):
-    from diaspora import create_app
-
-    other = create_app(
-        "testing", {"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]}
-    )
+def test_a_route_without_permission_is_refused(make_app):
+    other = make_app()
     other.add_url_rule("/forgotten", "forgotten", lambda: "secret")
     assert other.test_client().get("/forgotten").status_code == 403
 

@@ -11,7 +11,6 @@ import re
 
 import pytest
 
-from diaspora import create_app
 from diaspora.extensions import db as _db
 from diaspora.models import AuditEvent, Organization, Submission
 from diaspora.public.notice import NOTICE_VERSION
@@ -253,11 +252,8 @@ def test_a_post_without_the_csrf_token_is_refused(app, client):
         assert _db.session.scalar(_db.select(_db.func.count(Submission.id))) == 0
 
 
-def test_behind_a_trusted_proxy_the_client_address_is_the_forwarded_one(app):
-    proxied = create_app(
-        "testing",
-        {"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"], "TRUSTED_PROXIES": 1},
-    )
+def test_behind_a_trusted_proxy_the_client_address_is_the_forwarded_one(make_app):
+    proxied = make_app(TRUSTED_PROXIES=1)
     client = proxied.test_client()
     for address in ("192.0.2.1", "192.0.2.2"):
         response = client.post(
