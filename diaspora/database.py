@@ -74,6 +74,8 @@ def _sqlite_on_connect(dbapi_connection, connection_record) -> None:
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.execute("PRAGMA secure_delete = ON")
     cursor.execute("PRAGMA synchronous = NORMAL")
+    # Temporary tables (a search's hits) stay in memory, never in a file beside the database.
+    cursor.execute("PRAGMA temp_store = MEMORY")
     cursor.close()
 
 

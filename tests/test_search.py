@@ -3,6 +3,8 @@ the same ids; indexed results agree with plain SQL filters; the index follows ev
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from diaspora.contacts import merge as merging
@@ -132,6 +134,27 @@ def test_paging(people):
     seen = [c.id for c in first.items + second.items + third.items]
     assert len(seen) == 7 == len(set(seen))
     assert search(SearchQuery(per_page=100000, page=-1), actor=officer).query.per_page == 200
+
+
+@pytest.mark.parametrize("sort", ["name", "updated", "relevance"])
+@pytest.mark.parametrize(
+    "query", [SearchQuery(), SearchQuery(countries=("DE",)), SearchQuery(text="nguyen")]
+)
+def test_every_page_plan_gives_the_pages_of_the_full_order(people, query, sort):
+    """Pages come from the name or update index when hits are many, from sorting the hits when
+    they are few (``_page_statement``); per_page 1 and 7 land on both sides of that choice."""
+    officer, ids = people
+    trash.delete_contact(contacts.get_contact(ids["an"]), actor=officer)
+    query = replace(query, sort=sort)
+    everything = matching_ids(query, actor=officer)
+    assert ids["an"] not in everything
+    for per_page in (1, 2, 7):
+        pages = [
+            search(replace(query, per_page=per_page, page=page), actor=officer)
+            for page in range(1, len(everything) // per_page + 2)
+        ]
+        assert {result.total for result in pages} == {len(everything)}
+        assert [c.id for result in pages for c in result.items] == everything
 
 
 def test_index_follows_update_delete_restore_merge(people):

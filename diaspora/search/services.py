@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
-from sqlalchemy import Integer, and_, case, column, func, or_, select, text
+from sqlalchemy import Integer, and_, case, column, func, select, text
 from sqlalchemy.orm import selectinload
 
 from diaspora.auth.permissions import Permission, can
@@ -26,15 +26,13 @@ from diaspora.models import (
     Category,
     Contact,
     ContactExpertise,
-    ContactLanguage,
     ExpertiseField,
     User,
 )
-from diaspora.models.contact import contact_categories
-from diaspora.search import filters
+from diaspora.search import filters, hits
 from diaspora.search.backends import backend_for
 from diaspora.search.documents import search_words
-from diaspora.search.query import MAX_PER_PAGE, MAX_TERMS, MAX_TEXT, WILLINGNESS, SearchQuery
+from diaspora.search.query import MAX_PER_PAGE, MAX_TERMS, MAX_TEXT, SearchQuery
 
 
 @dataclass
@@ -72,7 +70,10 @@ def searches_private(actor: User | None) -> bool:
     return actor is not None and can(actor, Permission.VIEW_PERSONAL)
 
 
-def _statement(query: SearchQuery, *, actor: User | None):
+def _statement(query: SearchQuery, *, actor: User | None, ordered: bool = True):
+    """The matching ids. Unordered, when "live" is the only plain condition left, the index
+    answers alone: it never holds deleted or merged records, and reading every matching row
+    of contacts only to check that again costs more than the whole index lookup."""
     words = terms(query.text)
     where = filters.untagged_conditions(query)
     all_of, any_of = filters.tag_groups(query)
@@ -80,6 +81,8 @@ def _statement(query: SearchQuery, *, actor: User | None):
         backend = backend_for(db.session.get_bind().dialect.name)
         match = backend.match(words, all_of, any_of, private=searches_private(actor))
         matching = text(match.sql).bindparams(**match.params).columns(column("id", Integer))
+        if not ordered and len(where) == 1:
+            return matching, words
         where.append(Contact.id.in_(matching))
     return select(Contact.id).where(and_(*where)), words
 
@@ -97,6 +100,23 @@ def _order(query: SearchQuery, words: list[str]) -> tuple:
         else_=2,
     )
     return (tier, *by_name)
+
+
+def _page_statement(query: SearchQuery, words: list[str], total: int):
+    """Which side drives the page: the hits, or the index of the sort column.
+
+    Walking the name (or update) index finds a page of many hits after a few rows, but walks
+    most of the table for a few hits; sorting the hits costs what there are hits. Walking the
+    index reads about ``rows_needed × contacts / total`` rows, so it wins when that is fewer
+    than the hits. Relevance has no index to walk.
+    """
+    sorted_by_index = query.sort in ("name", "updated") or not words
+    if sorted_by_index and total:
+        rows_needed = query.page * query.per_page
+        contacts = db.session.scalar(select(func.max(Contact.id))) or 0
+        if rows_needed * contacts < total * total:
+            return select(Contact.id).join(hits.hits, hits.hits.c.id == Contact.id)
+    return select(Contact.id).where(Contact.id.in_(select(hits.hits.c.id)))
 
 
 def matching_ids(query: SearchQuery, *, actor: User | None) -> list[int]:
@@ -119,12 +139,15 @@ def iter_contacts(query: SearchQuery, *, actor: User | None, batch: int = 500) -
 
 def search(query: SearchQuery, *, actor: User | None, language: str = "vi") -> SearchResult:
     query = normalized(query)
-    statement, words = _statement(query, actor=actor)
-    counts = _facet_counts(statement, query)
+    statement, words = _statement(query, actor=actor, ordered=False)
+    connection = db.session.connection()
+    hits.fill(connection, statement)
+    counts = hits.facet_counts(connection, query.fields)
     total = counts.pop(("total", ""), 0)
     page_ids = list(
         db.session.scalars(
-            statement.order_by(*_order(query, words))
+            _page_statement(query, words, total)
+            .order_by(*_order(query, words))
             .limit(query.per_page)
             .offset((query.page - 1) * query.per_page)
         )
@@ -146,67 +169,6 @@ def search(query: SearchQuery, *, actor: User | None, language: str = "vi") -> S
         total=total,
         facets=_facets(counts, query, language),
     )
-
-
-def _facet_counts(statement, query: SearchQuery) -> dict[tuple[str, str], int]:
-    """Total and counts per facet value over the whole result set.
-
-    A few small statements, each starting from the materialised hits: one statement with a
-    UNION of them all was planned badly by SQLite (it scanned whole link tables by their code
-    index), and separate statements let the planner drive every join from the hits.
-    """
-    hits = statement.cte("hits").prefix_with("MATERIALIZED")
-    hit_id = hits.c.id
-    counts: dict[tuple[str, str], int] = {}
-
-    def add(kind: str, code: str | None, number: int) -> None:
-        if code is not None and number:
-            counts[(kind, code)] = counts.get((kind, code), 0) + number
-
-    flags = [getattr(Contact, f"willing_{flag}") for flag in WILLINGNESS]
-    rows = db.session.execute(
-        select(Contact.country, Contact.status, *flags, func.count())
-        .select_from(hits)
-        .join(Contact, Contact.id == hit_id)
-        .group_by(Contact.country, Contact.status, *flags)
-    )
-    for country, status, *values in rows:
-        number = values.pop()
-        add("total", "", number)
-        add("country", country, number)
-        add("status", status, number)
-        for flag, on in zip(WILLINGNESS, values, strict=True):
-            if on:
-                add("willing", flag, number)
-    parent = ExpertiseField.__table__.alias("parent_field")
-    distinct_contacts = func.count(ContactExpertise.contact_id.distinct())
-    # Subfield counts only under the top-level fields chosen: that is where they are shown.
-    linked = [
-        ("field", ExpertiseField.code, select(ExpertiseField.code, distinct_contacts)
-            .select_from(hits).join(ContactExpertise, ContactExpertise.contact_id == hit_id)
-            .join(ExpertiseField, ExpertiseField.id == ContactExpertise.field_id)
-            .join(parent, parent.c.id == ExpertiseField.parent_id)
-            .where(or_(parent.c.code.in_(query.fields), ExpertiseField.code.in_(query.fields)))
-            .group_by(ExpertiseField.code)),
-        ("field", parent.c.code, select(parent.c.code, distinct_contacts)
-            .select_from(hits).join(ContactExpertise, ContactExpertise.contact_id == hit_id)
-            .join(ExpertiseField, ExpertiseField.id == ContactExpertise.field_id)
-            .join(parent, parent.c.id == ExpertiseField.parent_id)
-            .group_by(parent.c.code)),
-        ("category", Category.code, select(Category.code, func.count())
-            .select_from(hits).join(contact_categories, contact_categories.c.contact_id == hit_id)
-            .join(Category, Category.id == contact_categories.c.category_id)
-            .group_by(Category.code)),
-        ("language", ContactLanguage.code, select(ContactLanguage.code, func.count())
-            .select_from(hits).join(ContactLanguage, ContactLanguage.contact_id == hit_id)
-            .group_by(ContactLanguage.code)),
-    ]  # fmt: skip
-    if not counts:
-        return {("total", ""): 0}
-    for kind, _column, query in linked:
-        for code, number in db.session.execute(query):
-            add(kind, code, number)
-    return counts
 
 
 def _facets(counts: dict, query: SearchQuery, language: str) -> dict[str, list[FacetValue]]:
