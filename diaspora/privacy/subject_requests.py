@@ -181,9 +181,9 @@ def acknowledge(
 
 def extend(row: SubjectRequest, *, actor: User, expected_version: int, reason: str | None) -> None:
     """Extend the deadline once, before it passes, with the reason told to the person."""
-    _check(row, expected_version, {RequestStatus.RECEIVED.value, RequestStatus.ACKNOWLEDGED.value})
     if row.extended_on is not None:
         raise Conflict(_l("The deadline has already been extended once; it cannot be again."))
+    _check(row, expected_version, {RequestStatus.RECEIVED.value, RequestStatus.ACKNOWLEDGED.value})
     errors: Errors = {}
     text = text_value(reason, "reason", errors, multiline=True)
     if not text and not errors:
