@@ -13,9 +13,9 @@ from diaspora.contacts.data import ContactData
 from diaspora.errors import ValidationFailed
 from diaspora.extensions import db as _db
 from diaspora.models import AuditEvent, Contact, Submission
+from diaspora.privacy.notice import PRIVACY_NOTICE_VERSION
 from diaspora.public import services
 from diaspora.public.errors import AlreadyDecided
-from diaspora.privacy.notice import PRIVACY_NOTICE_VERSION
 from tests.contact_helpers import new_user
 from tests.public_helpers import (
     audit_actions,
