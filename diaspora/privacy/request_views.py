@@ -143,9 +143,7 @@ def show(request_id: int):
     return _show_page(subject_requests.get_request(request_id))
 
 
-@bp.route("/<int:request_id>/<any(acknowledge, extend, complete, refuse):step>", methods=["POST"])
-@requires(Permission.REVIEW_SUBMISSIONS)
-def take_step(request_id: int, step: str):
+def _take_step(request_id: int, step: str):
     row = subject_requests.get_request(request_id)
     form = STEPS[step]()
     if not form.validate_on_submit():
@@ -188,3 +186,27 @@ def take_step(request_id: int, step: str):
     db.session.commit()
     flash(_("Request no. %(id)d: %(status)s.", id=row.id, status=STATUSES[row.status]), "success")
     return redirect(url_for(".show", request_id=request_id))
+
+
+@bp.route("/<int:request_id>/acknowledge", methods=["POST"])
+@requires(Permission.REVIEW_SUBMISSIONS)
+def acknowledge(request_id: int):
+    return _take_step(request_id, "acknowledge")
+
+
+@bp.route("/<int:request_id>/extend", methods=["POST"])
+@requires(Permission.REVIEW_SUBMISSIONS)
+def extend(request_id: int):
+    return _take_step(request_id, "extend")
+
+
+@bp.route("/<int:request_id>/complete", methods=["POST"])
+@requires(Permission.REVIEW_SUBMISSIONS)
+def complete(request_id: int):
+    return _take_step(request_id, "complete")
+
+
+@bp.route("/<int:request_id>/refuse", methods=["POST"])
+@requires(Permission.REVIEW_SUBMISSIONS)
+def refuse(request_id: int):
+    return _take_step(request_id, "refuse")
