@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
+from diaspora.contacts import merge, trash
 from diaspora.contacts import services as contacts
-from diaspora.contacts import trash
 from diaspora.errors import Conflict, ValidationFailed
 from diaspora.extensions import db as _db
 from diaspora.models import AuditEvent, SubjectRequest
@@ -282,11 +282,20 @@ def test_due_and_overdue_lists(db, clock):
 
 
 def test_requests_follow_merges_and_outlive_a_purged_record(db, clock):
-    officer, contact = _contact()
-    row = _register(officer, contact_id=str(contact.id))
-    subject_requests.move_requests(contacts.get_contact(contact.id), contact)  # no-op on itself
-    trash.delete_contact(contact, actor=officer)
-    trash.purge_contact(contact, actor=officer)
+    officer, survivor = _contact()
+    _other, absorbed = _contact("Lê Văn Nam")
+    row = _register(officer, contact_id=str(absorbed.id))
+    merge.merge_contacts(
+        survivor,
+        absorbed,
+        merge.default_choices(survivor, absorbed),
+        survivor_version=1,
+        absorbed_version=1,
+        actor=officer,
+    )
+    assert row.contact_id == survivor.id and survivor.version == 2  # one new version
+    trash.delete_contact(survivor, actor=officer)
+    trash.purge_contact(survivor, actor=officer)
     db.session.commit()
     db.session.expire_all()
     kept = db.session.get(SubjectRequest, row.id)

@@ -326,13 +326,13 @@ def record_view(row: SubjectRequest, *, actor: User) -> None:
 
 
 def move_requests(survivor: Contact, absorbed: Contact) -> None:
+    """A merge step: runs inside the merge's no-autoflush block and leaves the flush to it."""
     rows = db.session.scalars(
         select(SubjectRequest).where(SubjectRequest.contact_id == absorbed.id)
     )
     for row in rows:
         row.contact_id = survivor.id
         row.updated_at = utcnow()
-    db.session.flush()
 
 
 def register_hooks() -> None:
