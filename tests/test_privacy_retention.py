@@ -49,12 +49,16 @@ def test_the_list_holds_old_records_oldest_first(app, clock):
         assert [c.id for c in page.items] == [ids["never_old"], ids["older"]]
 
 
-def test_confirming_goes_through_the_contact_service(app, client, login_as, clock):
+def test_confirming_goes_through_the_contact_service(app, client, login_as, clock, monkeypatch):
     ids = _people(app)
     user = login_as("officer", locale="en")
     html = client.get("/privacy/retention/", headers=EN).get_data(as_text=True)
     assert "Trần Thị Bình" in html and "Nguyễn Văn An" not in html
     assert "3 records to review" in html
+    monkeypatch.setitem(app.config, "PER_PAGE", 2)
+    html = client.get("/privacy/retention/?page=2", headers=EN).get_data(as_text=True)
+    assert "Page 2 of 2" in html and "Trần Thị Bình" in html and "Lê Văn Cường" not in html
+    monkeypatch.setitem(app.config, "PER_PAGE", 50)
     # An old version (the record changed since the list was shown) is refused.
     response = client.post(f"/privacy/retention/{ids['old']}/confirm", data={"version": "99"})
     assert response.status_code == 302
