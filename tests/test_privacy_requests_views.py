@@ -8,6 +8,7 @@ import pytest
 
 from diaspora.extensions import db as _db
 from diaspora.models import SubjectRequest, Submission
+from diaspora.privacy.notice import PRIVACY_NOTICE_VERSION
 from tests.contact_helpers import table_counts
 from tests.public_helpers import errors
 from tests.test_update_links import issue, person
@@ -166,15 +167,16 @@ def test_link_requests_are_registered_and_closed_by_the_review_queue(app, client
     contact_id = person(app)
     login_as("officer", locale="en")
     visitor = app.test_client()
-    assert (
-        visitor.post(issue(client, contact_id) + "/request", data={"request": "copy"}).status_code
-        == 302
-    )
+    path = issue(client, contact_id)
+    page = visitor.get(path, headers=EN).get_data(as_text=True)
+    assert f"version {PRIVACY_NOTICE_VERSION}" in page and "What we never collect" in page
+    assert visitor.post(path + "/request", data={"request": "copy"}).status_code == 302
     with app.app_context():
         [row] = _rows()
         submission = _db.session.scalar(_db.select(Submission))
         assert (row.kind, row.channel, row.contact_id) == ("access", "update_link", contact_id)
         assert str(row.received_on) == "2026-11-26" and row.submission_id == submission.id
+        assert submission.notice_version == PRIVACY_NOTICE_VERSION
     # The register sends the officer to the review queue; closing it there is refused.
     html = client.get(f"/privacy/requests/{row.id}", headers=EN).get_data(as_text=True)
     assert f"/review/{submission.id}" in html and "complete-button" not in html
@@ -215,3 +217,29 @@ def test_the_profile_links_to_the_persons_requests(app, client, login_as):
     login_as("officer")
     html = client.get(f"/contacts/{contact_id}").get_data(as_text=True)
     assert re.search(rf"/privacy/requests/\?contact={contact_id}", html)
+
+
+def test_forged_ids_and_versions_change_nothing(app, client, login_as, clock):
+    login_as("officer", locale="en")
+    assert client.get("/privacy/requests/424242").status_code == 404
+    assert client.post("/privacy/requests/424242/refuse", data={"version": "1"}).status_code == 404
+    assert client.get("/privacy/requests/99999999999").status_code == 404
+    client.post("/privacy/requests/new", data=_form())
+    with app.app_context():
+        [row] = _rows()
+    for version in ("7", "", "1e9", "-1"):
+        response = client.post(
+            f"/privacy/requests/{row.id}/acknowledge",
+            data={"version": version, "on": "2026-11-26"},
+            headers=EN,
+            follow_redirects=True,
+        )
+        assert "changed while you were looking at it" in response.get_data(as_text=True)
+    # Extra fields (a status, an id, a due date) are ignored.
+    client.post(
+        f"/privacy/requests/{row.id}/acknowledge",
+        data={"version": "1", "on": "2026-11-26", "status": "completed", "due_on": "2099-01-01"},
+    )
+    with app.app_context():
+        [row] = _rows()
+        assert row.status == "acknowledged" and str(row.due_on) == "2026-12-06"
