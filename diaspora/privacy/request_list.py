@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import and_, func, select
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import Select, and_, func, select
 
 from diaspora.extensions import db
 from diaspora.models import RequestKind, RequestStatus, SubjectRequest
@@ -29,7 +30,7 @@ class RequestQuery:
     per_page: int = 50
 
 
-def request_statement(query: RequestQuery, today: date):
+def request_statement(query: RequestQuery, today: date) -> Select:
     statement = select(SubjectRequest)
     open_values = [s.value for s in OPEN_STATUSES]
     if query.status == "open" or query.due:
@@ -59,7 +60,7 @@ def request_statement(query: RequestQuery, today: date):
     )
 
 
-def list_requests(query: RequestQuery, today: date):
+def list_requests(query: RequestQuery, today: date) -> Pagination:
     """Open requests first, the nearest deadline first; then closed ones, newest first."""
     return db.paginate(
         request_statement(query, today),

@@ -11,7 +11,8 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, delete, func, or_, select
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import Select, and_, case, delete, func, or_, select
 
 from diaspora import clock
 from diaspora.audit import services as audit
@@ -36,7 +37,7 @@ def _not_verified_since(cutoff: date, zone: str):
     )
 
 
-def review_statement(today: date, years: int, zone: str):
+def review_statement(today: date, years: int, zone: str) -> Select:
     """Live records last verified before the cutoff (or never, and older than it), oldest first:
     never verified, then by the date of the last verification, then by age."""
     return (
@@ -55,7 +56,9 @@ def review_statement(today: date, years: int, zone: str):
     )
 
 
-def contacts_to_review(today: date, years: int, zone: str, *, page: int, per_page: int):
+def contacts_to_review(
+    today: date, years: int, zone: str, *, page: int, per_page: int
+) -> Pagination:
     return db.paginate(
         review_statement(today, years, zone),
         page=max(1, page),
