@@ -101,6 +101,9 @@ def test_register_a_request_and_take_it_to_completion(app, client, login_as, clo
     with app.app_context():
         [row] = _rows()
         assert row.status == "completed" and row.outcome == "Copy sent by email."
+    html = client.get(f"/privacy/requests/{row.id}", headers=EN).get_data(as_text=True)
+    assert "Copy sent by email." in html and "complete-button" not in html
+    assert "acknowledge-button" not in html and "extend-button" not in html
 
 
 def test_bad_input_keeps_the_answers_and_changes_nothing(app, client, login_as, clock):
