@@ -104,6 +104,18 @@ class Config:
     # Reverse proxies in front of the app whose X-Forwarded-For/-Proto are trusted (nginx: 1).
     # Rate limits per client address need it: behind a proxy every request comes from the proxy.
     TRUSTED_PROXIES: int = _env_int("TRUSTED_PROXIES", 0)
+    # Requests from data subjects (docs/privacy.md). Public holidays not counted as working days
+    # for the 2-working-day reply: ISO dates, comma-separated, e.g. "2027-01-01,2027-02-05".
+    # Empty: only Saturdays and Sundays are skipped.
+    PRIVACY_HOLIDAYS: str = os.environ.get("PRIVACY_HOLIDAYS", "")
+    # Days to answer a request for correction, restriction or objection, and the one extension
+    # (a department setting: the law's figures are for access and deletion).
+    PRIVACY_REQUEST_OTHER_DAYS: int = _env_int("PRIVACY_REQUEST_OTHER_DAYS", 10)
+    PRIVACY_REQUEST_OTHER_EXTENSION_DAYS: int = _env_int("PRIVACY_REQUEST_OTHER_EXTENSION_DAYS", 10)
+    # Retention review: contacts not verified for this many years are listed for re-confirmation.
+    RETENTION_REVIEW_YEARS: int = _env_int("RETENTION_REVIEW_YEARS", 3)
+    # Rejected public submissions are purged after this many days (`privacy purge-submissions`).
+    REJECTED_SUBMISSION_DAYS: int = _env_int("REJECTED_SUBMISSION_DAYS", 90)
     PER_PAGE: int = 50
     # Spreadsheet import and export (diaspora/transfer).
     IMPORT_MAX_BYTES: int = _env_int("IMPORT_MAX_BYTES", 10 * 1024 * 1024)

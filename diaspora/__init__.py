@@ -45,6 +45,7 @@ def create_app(config: str | None = None, overrides: dict[str, Any] | None = Non
     check_database_url(app.config["SQLALCHEMY_DATABASE_URI"])
     check_two_factor_roles(app.config)
     _check_report_period(app.config["REPORT_PERIOD_START"])
+    _check_privacy_settings(app.config)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         Path(INSTANCE_DIR).mkdir(parents=True, exist_ok=True)
     configure_sqlite(app.config["SQLITE_BUSY_TIMEOUT_MS"])
@@ -61,6 +62,13 @@ def _check_report_period(setting: str) -> None:
     from diaspora.reports.period import parse_start
 
     parse_start(setting)
+
+
+def _check_privacy_settings(settings) -> None:
+    """A mistyped holiday list or request period stops the app at once, naming the setting."""
+    from diaspora.privacy.deadlines import check_settings
+
+    check_settings(settings)
 
 
 def _trust_proxies(app: Flask) -> None:
@@ -136,6 +144,8 @@ def _register_blueprints(app: Flask) -> None:
     from diaspora.engagements.views import bp as engagements_bp
     from diaspora.outreach.views import bp as outreach_bp
     from diaspora.plan.views import bp as plan_bp
+    from diaspora.privacy.request_views import bp as privacy_requests_bp
+    from diaspora.privacy.retention_views import bp as retention_bp
     from diaspora.privacy.views import bp as privacy_bp
     from diaspora.public.link_views import bp as update_links_bp
     from diaspora.public.review_views import bp as review_bp
@@ -178,6 +188,8 @@ def _register_blueprints(app: Flask) -> None:
         update_links_bp,
         outreach_bp,
         delegations_bp,
+        privacy_requests_bp,
+        retention_bp,
     ):
         app.register_blueprint(blueprint)
 

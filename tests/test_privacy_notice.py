@@ -43,3 +43,23 @@ def test_notice_in_english(client):
 
 def test_every_page_links_to_the_notice(client):
     assert 'href="/privacy"' in client.get("/about").get_data(as_text=True)
+
+
+def _notice_texts(html: str) -> list[str]:
+    """The paragraphs and list items of the notice, without markup."""
+    article = html[html.index('<article class="privacy-notice">') : html.index("</article>")]
+    return [
+        re.sub(r"\s+", " ", text).strip()
+        for text in re.findall(r"<(?:p|li)>(.*?)</(?:p|li)>", article, flags=re.S)
+    ]
+
+
+def test_the_public_forms_show_the_same_notice_in_full(client):
+    """One text: what /privacy says is what the registration form shows, in both languages."""
+    for headers in ({}, {"Accept-Language": "en"}):
+        page = _notice_texts(client.get("/privacy", headers=headers).get_data(as_text=True))
+        form = client.get("/register", headers=headers).get_data(as_text=True)
+        assert PRIVACY_NOTICE_VERSION in form
+        assert len(page) > 15
+        for text in page:
+            assert text in form, text

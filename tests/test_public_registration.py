@@ -13,7 +13,7 @@ import pytest
 
 from diaspora.extensions import db as _db
 from diaspora.models import AuditEvent, Organization, Submission
-from diaspora.public.notice import NOTICE_VERSION
+from diaspora.privacy.notice import PRIVACY_NOTICE_VERSION
 from diaspora.public.payload import PUBLIC_FIELDS
 from tests.public_helpers import (
     contact_count,
@@ -39,7 +39,7 @@ def test_the_page_is_public_bilingual_and_shows_the_notice_in_full(client):
     html = english.get_data(as_text=True)
     assert '<html lang="en">' in html
     assert "Register as an overseas compatriot of Hải Phòng" in html
-    assert "Privacy notice" in html and f"Version {NOTICE_VERSION}" in html
+    assert "Privacy notice" in html and f"version {PRIVACY_NOTICE_VERSION}" in html
     assert "Law 91/2025/QH15" in html
     # One box per purpose, none ticked in advance; no file inputs.
     for name in ("consent_store_process", "consent_outreach", "consent_sharing"):
@@ -65,7 +65,7 @@ def test_a_registration_waits_for_review_and_is_nowhere_else(app, client):
         assert submission.reference == reference
         assert submission.kind == "registration" and submission.status == "pending"
         assert submission.language == "en"
-        assert submission.notice_version == NOTICE_VERSION
+        assert submission.notice_version == PRIVACY_NOTICE_VERSION
         assert re.fullmatch(r"[0-9a-f]{64}", submission.client_hash)
         assert "127.0.0.1" not in submission.client_hash
         assert submission.purposes == ["store_process", "outreach"]

@@ -13,9 +13,9 @@ from diaspora.contacts.data import ContactData
 from diaspora.errors import ValidationFailed
 from diaspora.extensions import db as _db
 from diaspora.models import AuditEvent, Contact, Submission
+from diaspora.privacy.notice import PRIVACY_NOTICE_VERSION
 from diaspora.public import services
 from diaspora.public.errors import AlreadyDecided
-from diaspora.public.notice import NOTICE_VERSION
 from tests.contact_helpers import new_user
 from tests.public_helpers import (
     audit_actions,
@@ -98,7 +98,7 @@ def test_approving_creates_the_contact_with_its_consents_and_evidence(app, clien
         assert set(records) == {"store_process", "outreach"}
         record = records["store_process"]
         assert record.method == "form"
-        assert record.notice_version == NOTICE_VERSION
+        assert record.notice_version == PRIVACY_NOTICE_VERSION
         assert record.given_on == submission.submitted_at.date()
         assert submission.reference in record.evidence
         assert submission.client_hash[:16] in record.evidence

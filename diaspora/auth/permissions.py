@@ -32,7 +32,8 @@ class Permission(StrEnum):
     EDIT_CONTACTS = "contacts.edit"  # create, edit, merge, record consent
     TRASH_CONTACTS = "contacts.trash"  # move to the trash, see it, restore
     PURGE_CONTACTS = "contacts.purge"  # remove from the trash for good
-    # The review queue of public submissions, and profile-update links.
+    # The review queue of public submissions, profile-update links, and the register of
+    # requests from data subjects (which those links feed).
     REVIEW_SUBMISSIONS = "contacts.review"
     MANAGE_CATEGORIES = "categories.manage"
     EXPORT_CONTACTS = "contacts.export"  # lists of non-personal columns

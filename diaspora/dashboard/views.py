@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 
-from diaspora.auth.permissions import Permission, requires
+from diaspora.auth.permissions import Permission, can, requires
 from diaspora.countries import country_name
 from diaspora.dashboard import services
 from diaspora.dashboard.charts import bar_chart
 from diaspora.i18n import current_language
+from diaspora.privacy.request_list import DUE_SOON_DAYS, due_counts
 from diaspora.reports.services import local_today, this_period
 
 bp = Blueprint("dashboard", __name__)
@@ -45,4 +47,8 @@ def index():
         days_left=(period.end - today).days,
         today=today,
         next_step_days=services.NEXT_STEP_DAYS,
+        privacy_requests=(
+            due_counts(today) if can(current_user, Permission.REVIEW_SUBMISSIONS) else None
+        ),
+        due_soon_days=DUE_SOON_DAYS,
     )

@@ -48,6 +48,12 @@ from diaspora.models.outreach import (
     outreach_plan_tasks,
 )
 from diaspora.models.reference import Agency, ExpertiseField, PlanTask, PlanTaskAgency
+from diaspora.models.subject_request import (
+    RequestChannel,
+    RequestKind,
+    RequestStatus,
+    SubjectRequest,
+)
 from diaspora.models.submission import (
     Submission,
     SubmissionKind,
@@ -98,8 +104,12 @@ __all__ = [
     "PlanTask",
     "PlanTaskAgency",
     "RecoveryCode",
+    "RequestChannel",
+    "RequestKind",
+    "RequestStatus",
     "Role",
     "Source",
+    "SubjectRequest",
     "Submission",
     "SubmissionKind",
     "SubmissionStatus",

@@ -13,9 +13,4 @@ bp = Blueprint("privacy", __name__)
 @bp.route("/privacy")
 @public
 def privacy_notice():
-    return render_template(
-        "privacy/notice.html",
-        version=notice.PRIVACY_NOTICE_VERSION,
-        effective=notice.PRIVACY_NOTICE_EFFECTIVE,
-        deadlines=notice,
-    )
+    return render_template("privacy/notice.html", **notice.context())

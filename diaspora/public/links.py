@@ -35,6 +35,7 @@ from diaspora.models import (
     UpdateLink,
     User,
 )
+from diaspora.privacy import subject_requests
 from diaspora.public import payload as P
 from diaspora.public.errors import LinkUnusable
 from diaspora.public.services import (
@@ -219,7 +220,9 @@ def submit_request(
 
 
 def _request(kind: SubmissionKind, link: UpdateLink, contact: Contact, evidence: Evidence):
-    return record_submission(
+    """A submission for the review queue, registered at once in the register of requests from
+    data subjects (received today), where its legal deadlines start to run."""
+    submission = record_submission(
         new_submission(
             kind,
             evidence,
@@ -230,3 +233,5 @@ def _request(kind: SubmissionKind, link: UpdateLink, contact: Contact, evidence:
             link_id=link.id,
         )
     )
+    subject_requests.register_from_submission(submission)
+    return submission

@@ -18,6 +18,7 @@ from diaspora.extensions import db
 from diaspora.forms import apply_errors
 from diaspora.i18n import current_language
 from diaspora.models import SubmissionKind, SubmissionStatus
+from diaspora.privacy.subject_requests import requests_for_submission
 from diaspora.public import payload as P
 from diaspora.public import services
 from diaspora.public.forms import DecisionForm, RejectForm, apply_form_class
@@ -137,6 +138,7 @@ def _show_page(submission, *, approve_form=None, reject_form=None, status: int =
         kinds=KINDS,
         statuses=STATUSES,
         entry=_entry(submission.payload or {}, lookups),
+        subject_requests=requests_for_submission(submission.id),
     ), status
 
 

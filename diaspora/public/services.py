@@ -41,6 +41,7 @@ from diaspora.models import (
     User,
     utcnow,
 )
+from diaspora.privacy import subject_requests
 from diaspora.public import payload as P
 from diaspora.public.errors import AlreadyDecided, AlreadySent
 from diaspora.text import clean_lines, word_key
@@ -450,13 +451,15 @@ def complete_request(
     if submission.kind == SubmissionKind.ERASURE and contact is not None and not contact.is_deleted:
         trash.delete_contact(contact, actor=actor)
     _decide(submission, SubmissionStatus.APPROVED, actor=actor, reason=note)
+    subject_requests.close_for_submission(submission, actor=actor, done=True, note=note)
 
 
 def reject(submission: Submission, *, actor: User, expected_version: int, reason: str) -> None:
     _check(submission, expected_version, tuple(kind.value for kind in SubmissionKind))
-    _decide(
-        submission, SubmissionStatus.REJECTED, actor=actor, reason=_reason(reason, required=True)
-    )
+    reason = _reason(reason, required=True)
+    _decide(submission, SubmissionStatus.REJECTED, actor=actor, reason=reason)
+    if submission.kind in (SubmissionKind.COPY, SubmissionKind.ERASURE):
+        subject_requests.close_for_submission(submission, actor=actor, done=False, note=reason)
 
 
 def _reason(text: str | None, *, required: bool) -> str:

@@ -28,12 +28,12 @@ from diaspora.extensions import db
 from diaspora.forms import apply_errors
 from diaspora.i18n import current_language
 from diaspora.models import SubmissionKind
+from diaspora.privacy import notice
 from diaspora.public import links
 from diaspora.public import services as submissions
 from diaspora.public.client import SubmissionThrottle, client_hash
 from diaspora.public.errors import AlreadySent, LinkUnusable, TooManySubmissions
 from diaspora.public.forms import PublicProfileForm, RegistrationForm, RequestForm, UpdateForm
-from diaspora.public.notice import NOTICE_VERSION
 from diaspora.public.payload import public_snapshot
 from diaspora.reference.services import taxonomy
 
@@ -61,7 +61,7 @@ def _private(response):
 def _evidence() -> submissions.Evidence:
     return submissions.Evidence(
         language=current_language(),
-        notice_version=NOTICE_VERSION,
+        notice_version=notice.PRIVACY_NOTICE_VERSION,
         client_hash=_client_key(),
     )
 
@@ -150,7 +150,7 @@ def register():
             return redirect(url_for(".registered"))
         except DomainError as error:
             status = _refused(form, error)
-    return render_template("public/register.html", form=form, notice_version=NOTICE_VERSION), status
+    return render_template("public/register.html", form=form, **notice.context()), status
 
 
 @bp.route("/register/done")
@@ -215,7 +215,7 @@ def _update_page(form, link, contact, token: str, status: int = 200, request_for
         link=link,
         contact=contact,
         token=token,
-        notice_version=NOTICE_VERSION,
+        **notice.context(),
     ), status
 
 
