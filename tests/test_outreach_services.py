@@ -20,6 +20,7 @@ from diaspora.models import AuditEvent, Engagement, Outreach, User
 from diaspora.outreach import placeholders, recipients, services
 from diaspora.outreach.letters import export_letters
 from diaspora.plan.activities import ActivityFilter, find_activities
+from diaspora.reports.services import annual_report
 from tests.contact_helpers import new_user
 from tests.outreach_helpers import BODY_VI, outreach_data, person, state, write
 
@@ -337,6 +338,9 @@ def test_marking_as_sent_records_a_greeting_letter_for_every_recipient(officer, 
     # In the plan's activities (and so in the yearly report), once.
     found = find_activities(ActivityFilter(task_codes=("II.4",)))
     assert [(a.kind, a.id) for a in found] == [("engagement", engagement.id)]
+    report = annual_report(2026)
+    section = next(row for row in report.tasks if row.task and row.task.code == "II.4")
+    assert [(a.kind, a.id) for a in section.activities] == [("engagement", engagement.id)]
     with pytest.raises(Conflict):
         services.mark_sent(outreach, actor=officer)
 
