@@ -15,7 +15,7 @@ from diaspora.delegations import services as visit_services
 from diaspora.extensions import db
 from diaspora.models import AuditEvent, ExpertiseField, User
 from tests.browser.a11y import check_page, tab_to
-from tests.outreach_helpers import person, prepare, read_pack
+from tests.outreach_helpers import PackSheet, person, prepare, read_pack
 
 VISIT = "Đoàn xúc tiến du lịch thăm Nhật Bản"
 
@@ -40,13 +40,29 @@ def _visit_with_contacts(app, officer_email: str) -> tuple[int, dict[str, str]]:
         return visit.id, {"vi": tourism.name_vi, "en": tourism.name_en}
 
 
-def _download(page, button_name: str) -> bytes:
-    """Reach the download button with Tab, press Enter, and return the file's bytes."""
-    tab_to(page, page.get_by_role("button", name=button_name))
+# The pack form's labels in each interface language.
+LABELS = {
+    "vi": ("Mục đích của tài liệu này", "Định dạng", "Ngôn ngữ của nội dung", "Tải tài liệu"),
+    "en": ("Purpose of this pack", "Format", "Language of the values", "Download the pack"),
+}
+
+
+def _export(page, lang: str, purpose: str) -> PackSheet:
+    """Fill in the pack form as XLSX, reach the download button with Tab, press Enter, and
+    read the downloaded workbook. The values' language starts as the interface's."""
+    purpose_label, format_label, language_label, button = LABELS[lang]
+    check_page(page, lang)
+    page.get_by_label(purpose_label).fill(purpose)
+    page.get_by_label(format_label).select_option("xlsx")
+    assert page.get_by_label(language_label).input_value() == lang
+    tab_to(page, page.get_by_role("button", name=button))
     with page.expect_download() as download:
         page.keyboard.press("Enter")
     assert download.value.suggested_filename.endswith(".xlsx")
-    return Path(download.value.path()).read_bytes()
+    sheet = read_pack(Path(download.value.path()).read_bytes())
+    assert sheet.titles[0] == VISIT
+    check_page(page, lang)
+    return sheet
 
 
 def test_officer_exports_delegation_list_as_xlsx(live_server, page):
@@ -69,14 +85,10 @@ def test_officer_exports_delegation_list_as_xlsx(live_server, page):
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert page.url.endswith(f"/delegations/{visit_id}/pack")
-    check_page(page, "vi")
 
     # The contact list in Vietnamese.
-    page.get_by_label("Mục đích của tài liệu này").fill("Các cuộc gặp của đoàn tại Tokyo")
-    page.get_by_label("Định dạng").select_option("xlsx")
-    assert page.get_by_label("Ngôn ngữ của nội dung").input_value() == "vi"
-    sheet = read_pack(_download(page, "Tải tài liệu"))
-    assert sheet.titles[0] == VISIT and "Nhật Bản" in sheet.titles[1]
+    sheet = _export(page, "vi", "Các cuộc gặp của đoàn tại Tokyo")
+    assert "Nhật Bản" in sheet.titles[1]
     assert sheet.header_vi[:2] == ["Số", "Họ và tên (họ viết trước)"]
     assert sheet.header_en[:2] == ["No.", "Full name (family name first)"]
     names = [row["Full name (family name first)"] for row in sheet.rows]
@@ -88,23 +100,17 @@ def test_officer_exports_delegation_list_as_xlsx(live_server, page):
     )
     assert nhung["Organization"] == "Đại học Tokyo" and nhung["Expertise"] == tourism["vi"]
     assert kin["Email addresses"] is None  # did not agree to share
-    check_page(page, "vi")
 
     # The interface in English: the same list with English values.
     with page.expect_navigation():
         page.get_by_role("button", name="English").click()
     assert page.url.endswith(f"/delegations/{visit_id}/pack")
-    check_page(page, "en")
-    page.get_by_label("Purpose of this pack").fill("Briefing of the Japanese hosts")
-    page.get_by_label("Format").select_option("xlsx")
-    assert page.get_by_label("Language of the values").input_value() == "en"
-    sheet = read_pack(_download(page, "Download the pack"))
-    assert sheet.titles[0] == VISIT and "Japan" in sheet.titles[1]
+    sheet = _export(page, "en", "Briefing of the Japanese hosts")
+    assert "Japan" in sheet.titles[1]
     assert sheet.header_vi[1] == "Họ và tên (họ viết trước)"  # headers stay bilingual
     english = {row["Full name (family name first)"]: row for row in sheet.rows}
     assert set(english) == set(names)
     assert english["Nguyễn Thị Hồng Nhung"]["Expertise"] == tourism["en"]
-    check_page(page, "en")
     live_server.screenshot(page, "delegation-export")
 
     with live_server.app.app_context():
