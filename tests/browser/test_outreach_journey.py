@@ -149,10 +149,13 @@ def test_approve_an_outreach_and_download_a_delegation_pack(live_server, page):
     assert page.get_by_text("Đã thêm 2 kiều bào vào danh sách.").is_visible()
     check_page(page, "vi")
     live_server.screenshot(page, "delegation-contacts")
-    page.get_by_role("link", name=re.compile("Đoàn công tác thành phố thăm Nhật Bản")).first.click()
-    page.wait_for_load_state()
-    page.get_by_role("button", name="Tài liệu cho đoàn").click()
-    page.wait_for_load_state()
+    visit_link = page.get_by_role("link", name=re.compile("Đoàn công tác thành phố thăm Nhật Bản"))
+    with page.expect_navigation():
+        visit_link.first.click()
+    assert re.search(r"/delegations/\d+$", page.url)
+    check_page(page, "vi")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Tài liệu cho đoàn").click()
     check_page(page, "vi")
     page.locator("#purpose").fill("Các cuộc gặp của đoàn tại Tokyo và Osaka")
     page.locator("#format").select_option("xlsx")
