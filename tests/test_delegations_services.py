@@ -432,3 +432,9 @@ def test_list_only_columns_are_not_offered_for_registry_exports(officer):
             personal=True,
         )
     assert set(caught.value.errors) == {"columns"}
+
+
+def test_codes_are_read_as_typed_once(officer):
+    tourism = field_code("Tourism")
+    visit = prepare(officer, plan_tasks=[" ii.4 ", "II.4", ""], fields=[tourism.lower(), tourism])
+    assert visit.plan_task_codes == ["II.4"] and visit.field_codes == [tourism]
