@@ -438,3 +438,18 @@ def test_codes_are_read_as_typed_once(officer):
     tourism = field_code("Tourism")
     visit = prepare(officer, plan_tasks=[" ii.4 ", "II.4", ""], fields=[tourism.lower(), tourism])
     assert visit.plan_task_codes == ["II.4"] and visit.field_codes == [tourism]
+
+
+def test_meetings_can_be_recorded_from_the_first_day_in_hai_phong(officer, monkeypatch):
+    from datetime import UTC, datetime
+
+    from diaspora import clock
+
+    a = person(officer, "Người Một")
+    visit = prepare(officer)  # 10 to 15 May 2026
+    services.add_contacts(visit, [a.id], actor=officer)
+    # 17:30 UTC on 9 May is already 10 May in Hải Phòng (UTC+7).
+    monkeypatch.setattr(clock, "now", lambda: datetime(2026, 5, 9, 17, 30, tzinfo=UTC))
+    engagement = meetings.record_meetings(visit, [visit.contacts[0].id], "", actor=officer)
+    assert engagement.start_date == date(2026, 5, 10)  # one day so far: its end capped at today
+    assert engagement.end_date in (None, date(2026, 5, 10))

@@ -23,8 +23,8 @@ from sqlalchemy.orm import selectinload
 
 from diaspora.audit import services as audit
 from diaspora.auth.permissions import Permission, can
+from diaspora.clock import local_today
 from diaspora.countries import country_name
-from diaspora.delegations.services import local_today
 from diaspora.errors import ValidationFailed
 from diaspora.extensions import db
 from diaspora.models import (

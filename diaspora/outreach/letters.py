@@ -18,10 +18,10 @@ from flask import render_template
 from flask_babel import lazy_gettext as _l
 
 from diaspora.audit import services as audit
+from diaspora.clock import local_today
 from diaspora.errors import Conflict
 from diaspora.models import Outreach, OutreachStatus, User
 from diaspora.outreach.recipients import Letter, eligible_letters
-from diaspora.outreach.services import local_today
 from diaspora.transfer import writers
 
 PRINT_CSS = Path(__file__).resolve().parent.parent / "static" / "css" / "letters-print.css"
