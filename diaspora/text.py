@@ -28,6 +28,16 @@ def clean(text: str | None) -> str:
     return _SPACES.sub(" ", nfc(text)).strip()
 
 
+def distinct_codes(values) -> list[str]:
+    """Codes as posted by a form: trimmed, upper-cased, empty ones dropped, each once, in order."""
+    codes: list[str] = []
+    for raw in values:
+        code = clean(raw if isinstance(raw, str) else str(raw)).upper()
+        if code and code not in codes:
+            codes.append(code)
+    return codes
+
+
 def fold(text: str | None) -> str:
     """Lower case without diacritics: ``Nguyễn Văn Đức`` → ``nguyen van duc``."""
     if not text:

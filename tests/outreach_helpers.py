@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import io
+from dataclasses import dataclass
 from datetime import date
 
+from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from diaspora.contacts import services as contact_services
@@ -110,3 +113,26 @@ def state() -> dict:
         select(func.count()).select_from(db.metadata.tables["engagements"])
     )
     return result
+
+
+@dataclass
+class PackSheet:
+    """A delegation pack's workbook as read back: the lines above the table, the two header
+    rows, and one dict per contact keyed by the English header."""
+
+    titles: list[str]
+    header_vi: list[str]
+    header_en: list[str]
+    rows: list[dict]
+
+
+def read_pack(content: bytes) -> PackSheet:
+    sheet = load_workbook(io.BytesIO(content)).active
+    values = [list(row) for row in sheet.iter_rows(values_only=True)]
+    english = next(index for index, row in enumerate(values) if row[0] == "No.")
+    return PackSheet(
+        titles=[row[0] for row in values[: english - 2] if row[0]],
+        header_vi=values[english - 1],
+        header_en=values[english],
+        rows=[dict(zip(values[english], row, strict=True)) for row in values[english + 1 :]],
+    )

@@ -4,6 +4,7 @@ personal details only where allowed, audited), recording meetings, merges."""
 from __future__ import annotations
 
 import io
+import zipfile
 from datetime import date, timedelta
 
 import pytest
@@ -52,6 +53,17 @@ def messages(error: ValidationFailed) -> str:
 
 def field_code(name_en: str) -> str:
     return _db.session.scalar(select(ExpertiseField.code).where(ExpertiseField.name_en == name_en))
+
+
+def engage(officer, contact, title: str) -> None:
+    """A meeting with ``contact`` on 5 January 2026."""
+    engagement_services.create_engagement(
+        EngagementData(
+            type="meeting", title=title, start_date=date(2026, 1, 5),
+            participants=[ParticipantEntry(contact.id)],
+        ),
+        actor=officer,
+    )  # fmt: skip
 
 
 # --- the visit ---
@@ -113,13 +125,7 @@ def test_suggestions_rank_city_then_fields_willingness_and_recency(officer):
     tokyo_recent = person(officer, "Ngô Thị Gần", city="Tokyo")
     person(officer, "Kim Thị Seoul", country="KR", city="Seoul")
     person(officer, "Hồ Văn Mất", city="Tokyo", status="deceased")
-    engagement_services.create_engagement(
-        EngagementData(
-            type="meeting", title="Gặp mặt", start_date=date(2026, 1, 5),
-            participants=[ParticipantEntry(tokyo_recent.id)],
-        ),
-        actor=officer,
-    )  # fmt: skip
+    engage(officer, tokyo_recent, "Gặp mặt")
     visit = prepare(officer, cities="Tokyo", fields=[tourism])
     result = suggestions.suggest(visit, today=date(2026, 3, 1))
     order = [item.contact.id for item in result.items]
@@ -202,58 +208,118 @@ def _pack_visit(officer):
 
 
 def test_pack_shows_personal_details_only_where_allowed(officer):
-    visit, _shared, _private = _pack_visit(officer)
+    visit, shared, _private = _pack_visit(officer)
     pack = build_pack(visit, actor=officer, language="vi")
-    assert pack.with_personal and pack.withheld == 1
-    assert [row.emails for row in pack.rows] == [["nhung@example.jp"], []]
+    assert pack.with_personal and pack.withheld == 1 and pack.shared_for == [shared.id]
+    assert [row.emails for row in pack.records] == [["nhung@example.jp"], []]
+    assert [row.position for row in pack.records] == [1, 2]
     viewer = new_user("viewer")
     viewers = build_pack(visit, actor=viewer, language="vi")
-    assert not viewers.with_personal
-    assert all(not row.phones and not row.emails for row in viewers.rows)
-    assert [key for key, _vi, _en in viewers.headers] == [
-        "no", "name", "organization", "title", "city", "expertise", "last_engagement",
+    assert not viewers.with_personal and viewers.shared_for == []
+    assert all(not row.phones and not row.emails for row in viewers.records)
+    assert viewers.columns == [
+        "position", "full_name", "foreign_name", "organization", "work_title", "city",
+        "expertise", "last_engagement",
     ]  # fmt: skip
 
 
-def test_pack_xlsx_has_bilingual_headers_and_no_formulas(officer):
-    visit, shared, _private = _pack_visit(officer)
-    export = export_pack(visit, "xlsx", "Gặp gỡ tại Tokyo", actor=officer, language="vi")
-    sheet = load_workbook(io.BytesIO(export.content)).active
+def _sheet_rows(content: bytes) -> tuple[list[list], int]:
+    """The rows of the pack's sheet, and the index of its Vietnamese header row."""
+    sheet = load_workbook(io.BytesIO(content)).active
     rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
-    header = rows[5]
-    assert header[:3] == ["STT / No.", "Họ và tên / Name", "Tổ chức / Organization"]
-    assert "Điện thoại / Phone" in header and "Thư điện tử / Email" in header
-    body = rows[6:]
-    assert body[0][1] == "Nguyễn Thị Hồng Nhung" and "nhung@example.jp" in body[0]
-    assert "kin@example.jp" not in body[1]
-    assert body[1][3] == "'=cmd|' /C calc'!A0"
-    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+    return rows, next(i for i, row in enumerate(rows) if row[0] == "Số")
+
+
+def test_pack_xlsx_has_bilingual_headers_and_no_formulas(officer):
+    visit, shared, private = _pack_visit(officer)
+    engage(officer, shared, "Gặp mặt đầu xuân")
+    export = export_pack(visit, "xlsx", "Gặp gỡ tại Tokyo", actor=officer, language="vi")
+    assert export.mimetype.startswith("application/vnd.openxmlformats")
+    rows, header = _sheet_rows(export.content)
+    assert rows[0][0] == visit.title and "Tokyo; Osaka, Nhật Bản" in rows[1][0]
+    assert rows[header][:3] == ["Số", "Họ và tên (họ viết trước)", "Tên nước ngoài"]
+    assert rows[header + 1][:3] == [
+        "No.",
+        "Full name (family name first)",
+        "Adopted or foreign name",
+    ]
+    assert "Số điện thoại" in rows[header] and "Email addresses" in rows[header + 1]
+    body = rows[header + 2 :]
+    columns = rows[header + 1]
+    first = dict(zip(columns, body[0], strict=True))
+    second = dict(zip(columns, body[1], strict=True))
+    assert first["No."] == 1 and first["Full name (family name first)"] == "Nguyễn Thị Hồng Nhung"
+    assert first["Email addresses"] == "nhung@example.jp"
+    assert first["Phone numbers"] == "+81 90-1234-5678"  # text, the plus kept
+    assert first["Organization"] == "Đại học Tokyo" and first["Title or position"] == "Giáo sư"
+    assert first["Last engagement"] == "05/01/2026 — Gặp mặt đầu xuân"
+    assert second["Email addresses"] is None and second["Phone numbers"] is None
+    assert second["Title or position"] == "=cmd|' /C calc'!A0"  # a string, never a formula
+    with zipfile.ZipFile(io.BytesIO(export.content)) as archive:
+        xml = archive.read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in xml and "<f " not in xml and "<autoFilter" in xml
+    assert f'<pane ySplit="{header + 2}"' in xml  # both header rows stay in view
     event = _db.session.scalar(select(AuditEvent).where(AuditEvent.action == "delegation.pack"))
     assert event.details["purpose"] == "Gặp gỡ tại Tokyo"
     assert event.details["format"] == "xlsx" and event.details["personal_details"] is True
     assert event.details["personal_details_shared_for"] == [shared.id]
+    assert event.details["contacts"] == [shared.id, private.id]
+
+
+def test_pack_values_follow_the_chosen_language(officer):
+    visit, _shared, _private = _pack_visit(officer)
+    english = export_pack(visit, "xlsx", "For the hosts", actor=officer, language="en")
+    rows, _header = _sheet_rows(english.content)
+    assert "Tokyo; Osaka, Japan" in rows[1][0]
+    assert english.filename.startswith(f"doan-cong-tac-{visit.id}-en-")
+    before = settled()
+    with pytest.raises(ValidationFailed) as caught:
+        export_pack(visit, "xlsx", "x", actor=officer, language="fr")
+    assert set(caught.value.errors) == {"language"}
+    _db.session.rollback()
+    assert state() == before
 
 
 def test_pack_pdf_keeps_vietnamese_letters(officer):
     visit, _shared, _private = _pack_visit(officer)
     export = export_pack(visit, "pdf", "In cho đoàn", actor=officer, language="vi")
-    text = " ".join(
-        " ".join(page.extract_text().split())
-        for page in PdfReader(io.BytesIO(export.content)).pages
-    )
+    pages = PdfReader(io.BytesIO(export.content)).pages
+    assert pages[0].mediabox.width > pages[0].mediabox.height  # landscape, as every list
+    text = " ".join(" ".join(page.extract_text().split()) for page in pages)
     assert "Nguyễn Thị Hồng Nhung" in text and "Trần Văn Kín" in text
-    assert "Họ và tên" in text and "Name" in text
+    assert "Họ và tên" in text and "Full name" in text
+    assert "Trưởng đoàn / Head of delegation: Phó Chủ tịch UBND thành phố" in text
     assert "nhung@example.jp" in text and "kin@example.jp" not in text
+    assert "1 người chưa đồng ý" in text
+
+
+def test_pack_for_a_viewer_holds_no_personal_details_in_any_format(officer):
+    visit, _shared, _private = _pack_visit(officer)
+    viewer = new_user("viewer")
+    pdf = export_pack(visit, "pdf", "Chuẩn bị", actor=viewer, language="vi").content
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "Nguyễn Thị Hồng Nhung" in " ".join(text.split())
+    assert "@example.jp" not in text and "1234" not in text
+    assert "This copy holds no personal contact details" in " ".join(text.split())
+    cards = export_pack(visit, "vcf", "Chuẩn bị", actor=viewer, language="vi").content
+    assert b"TEL" not in cards and b"EMAIL" not in cards and b"FN:Nguy" in cards
+    sheet = export_pack(visit, "xlsx", "Chuẩn bị", actor=viewer, language="vi").content
+    rows, header = _sheet_rows(sheet)
+    values = [value for row in rows for value in row if value]
+    assert not any("@" in str(value) or "+81" in str(value) for value in values)
+    assert "Số điện thoại" not in rows[header]
 
 
 def test_pack_vcard(officer):
     visit, _shared, _private = _pack_visit(officer)
     export = export_pack(visit, "vcf", "Danh bạ điện thoại", actor=officer, language="vi")
+    assert export.mimetype == "text/vcard; charset=utf-8"
     text = export.content.decode("utf-8")
     assert text.count("BEGIN:VCARD") == 2 and text.count("VERSION:3.0") == 2
     assert "N:Nguyễn;Nhung;Thị Hồng;;" in text
-    assert "FN:Nguyễn Thị Hồng Nhung" in text
-    assert "TEL;TYPE=CELL:+819012345678" in text and "EMAIL;TYPE=INTERNET:nhung@example.jp" in text
+    assert "FN:Nguyễn Thị Hồng Nhung" in text and "ORG:Đại học Tokyo" in text
+    assert "TEL;TYPE=VOICE:+819012345678" in text
+    assert "EMAIL;TYPE=INTERNET:nhung@example.jp" in text
     assert "kin@example.jp" not in text and "+818011112222" not in text
     assert all(len(line.encode("utf-8")) <= 75 for line in text.split("\r\n"))
     assert "\n" not in text.replace("\r\n", "")
@@ -262,7 +328,7 @@ def test_pack_vcard(officer):
 def test_vcard_escapes_separators(officer):
     visit, _shared, _private = _pack_visit(officer)
     pack = build_pack(visit, actor=officer, language="vi")
-    pack.rows[0].organization = "A; B, C\nD"
+    pack.records[0].employer = "A; B, C\nD"
     assert "ORG:A\\; B\\, C\\nD" in render_vcard(pack).decode("utf-8")
 
 
@@ -353,3 +419,37 @@ def test_plan_task_page_lists_linked_visits_and_outreach(officer):
     }
     viewer = new_user("viewer")
     assert [item.endpoint for item in linked_work("II.4", viewer)] == ["delegations.show"]
+
+
+def test_list_only_columns_are_not_offered_for_registry_exports(officer):
+    from diaspora.transfer.exports import ExportRequest, allowed_columns, check_request
+
+    for key in ("position", "organization", "work_title", "last_engagement"):
+        assert key not in allowed_columns(True) and key not in allowed_columns(False)
+    with pytest.raises(ValidationFailed) as caught:
+        check_request(
+            ExportRequest(format="csv", columns=["full_name", "last_engagement"], purpose="x"),
+            personal=True,
+        )
+    assert set(caught.value.errors) == {"columns"}
+
+
+def test_codes_are_read_as_typed_once(officer):
+    tourism = field_code("Tourism")
+    visit = prepare(officer, plan_tasks=[" ii.4 ", "II.4", ""], fields=[tourism.lower(), tourism])
+    assert visit.plan_task_codes == ["II.4"] and visit.field_codes == [tourism]
+
+
+def test_meetings_can_be_recorded_from_the_first_day_in_hai_phong(officer, monkeypatch):
+    from datetime import UTC, datetime
+
+    from diaspora import clock
+
+    a = person(officer, "Người Một")
+    visit = prepare(officer)  # 10 to 15 May 2026
+    services.add_contacts(visit, [a.id], actor=officer)
+    # 17:30 UTC on 9 May is already 10 May in Hải Phòng (UTC+7).
+    monkeypatch.setattr(clock, "now", lambda: datetime(2026, 5, 9, 17, 30, tzinfo=UTC))
+    engagement = meetings.record_meetings(visit, [visit.contacts[0].id], "", actor=officer)
+    assert engagement.start_date == date(2026, 5, 10)  # one day so far: its end capped at today
+    assert engagement.end_date in (None, date(2026, 5, 10))

@@ -189,10 +189,22 @@ def test_the_pack_for_an_officer(client, login_as, app, people):
         f"/delegations/{visit_id}/pack", data={"purpose": "Gặp gỡ tại Tokyo", "format": "xlsx"}
     )
     assert response.status_code == 200
-    assert response.headers["Content-Disposition"].endswith('.xlsx"')
+    # The download headers of every export: named, never cached, never sniffed.
+    assert response.headers["Content-Disposition"].startswith("attachment; filename=")
+    assert ".xlsx" in response.headers["Content-Disposition"]
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
     sheet = load_workbook(io.BytesIO(response.data)).active
     values = [cell.value for row in sheet.iter_rows() for cell in row]
     assert "lan@example.jp" in values and "minh@example.jp" not in values
+    assert "Japan" in " ".join(str(value) for value in values if value)  # the page's language
+    vietnamese = client.post(
+        f"/delegations/{visit_id}/pack",
+        data={"purpose": "Gặp gỡ tại Tokyo", "format": "xlsx", "language": "vi"},
+    )
+    sheet = load_workbook(io.BytesIO(vietnamese.data)).active
+    values = [str(cell.value) for row in sheet.iter_rows() for cell in row if cell.value]
+    assert any("Nhật Bản" in value for value in values) and "Họ và tên (họ viết trước)" in values
     with app.app_context():
         event = _db.session.scalar(select(AuditEvent).where(AuditEvent.action == "delegation.pack"))
         assert event.details["purpose"] == "Gặp gỡ tại Tokyo"

@@ -20,6 +20,7 @@ from diaspora.models import AuditEvent, Engagement, Outreach, User
 from diaspora.outreach import placeholders, recipients, services
 from diaspora.outreach.letters import export_letters
 from diaspora.plan.activities import ActivityFilter, find_activities
+from diaspora.reports.services import annual_report
 from tests.contact_helpers import new_user
 from tests.outreach_helpers import BODY_VI, outreach_data, person, state, write
 
@@ -337,6 +338,9 @@ def test_marking_as_sent_records_a_greeting_letter_for_every_recipient(officer, 
     # In the plan's activities (and so in the yearly report), once.
     found = find_activities(ActivityFilter(task_codes=("II.4",)))
     assert [(a.kind, a.id) for a in found] == [("engagement", engagement.id)]
+    report = annual_report(2026)
+    section = next(row for row in report.tasks if row.task and row.task.code == "II.4")
+    assert [(a.kind, a.id) for a in section.activities] == [("engagement", engagement.id)]
     with pytest.raises(Conflict):
         services.mark_sent(outreach, actor=officer)
 
@@ -403,7 +407,9 @@ def test_letters_pdf_has_each_recipient_in_their_language(officer, admin):
     assert "SỞ NGOẠI VỤ" in first and "Số: 125/SNgV-LS" in first
     assert "Dear Mr David Tran" in second and "San José, United States" in second
     assert "DEPARTMENT OF FOREIGN AFFAIRS" in second and "No.: 125/SNgV-LS" in second
-    assert "Nguyễn Thị Hồng Nhung" not in second
+    assert "Nguyễn Thị Hồng Nhung" not in second and "Trần Quốc Đạt" not in first
+    assert "best wishes" in second and "best wishes" not in first  # each in one version
+    assert "Tết Nguyên đán" not in second
     event = _db.session.scalar(select(AuditEvent).where(AuditEvent.action == "outreach.export"))
     assert event.details["format"] == "pdf" and event.details["letters"] == 2
 
@@ -411,7 +417,8 @@ def test_letters_pdf_has_each_recipient_in_their_language(officer, admin):
 def test_mail_merge_csv(officer, admin):
     vi = person(officer, "Nguyễn Văn An", emails=["an@example.jp"], address="1-2 Chiyoda")
     formula = person(officer, "Lê Văn Công Thức", address="=HYPERLINK(1)")
-    outreach = _approved(officer, admin, [vi, formula])
+    script = "<script>alert('x')</script> <b>{{ name }}</b>"
+    outreach = _approved(officer, admin, [vi, formula], body_en=script)
     export = export_letters(outreach, "csv", actor=officer)
     text = export.content.decode("utf-8")
     assert text.startswith("\ufeff")
@@ -421,6 +428,18 @@ def test_mail_merge_csv(officer, admin):
     assert rows[0]["subject"] == "Thư chúc Tết Bính Ngọ 2026"
     assert rows[0]["body"].startswith("Kính gửi Ông/Bà Nguyễn Văn An,")
     assert rows[1]["postal_address"] == "'=HYPERLINK(1)"  # never a formula
+    english = write(officer, body_en=script, single_language="en", channel="email")
+    reader = person(officer, "Đặng Thị Đọc", preferred_language="en", foreign_name="Doc Dang")
+    recipients.add_recipients(english, [reader.id], actor=officer)
+    services.approve_outreach(english, expected_version=english.version, actor=admin)
+    rows = list(
+        csv.DictReader(
+            io.StringIO(export_letters(english, "csv", actor=officer).content.decode("utf-8-sig"))
+        )
+    )
+    # HTML and script in a body are the text as typed: nothing interprets them.
+    assert rows[0]["body"] == "<script>alert('x')</script> <b>Doc Dang</b>"
+    assert rows[0]["language"] == "en"
 
 
 def test_letters_of_a_draft_are_refused(officer):

@@ -293,7 +293,9 @@ def test_letters_and_sending(client, login_as, app, people):
     client.post(f"/outreach/{outreach_id}/approve", data={"version": "1"})
     pdf = client.get(f"/outreach/{outreach_id}/letters.pdf")
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
-    assert "attachment" in pdf.headers["Content-Disposition"]
+    assert pdf.headers["Content-Disposition"].startswith("attachment; filename=")
+    assert pdf.headers["Cache-Control"] == "no-store"
+    assert pdf.headers["X-Content-Type-Options"] == "nosniff"
     data = client.get(f"/outreach/{outreach_id}/letters.csv")
     assert data.mimetype == "text/csv" and "Trần Thị Lan" in data.get_data(as_text=True)
     confirm = html(client.get(f"/outreach/{outreach_id}/send"))

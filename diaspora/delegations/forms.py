@@ -19,6 +19,7 @@ from diaspora.delegations.data import VisitData
 from diaspora.delegations.labels import FIELD_LABELS, FORMATS
 from diaspora.forms import choices
 from diaspora.models import DelegationVisit
+from diaspora.transfer.forms import HEADER_LANGUAGES
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -133,6 +134,12 @@ class PackForm(FlaskForm):
         description=_l("Recorded in the audit trail, e.g. meetings of the delegation in Tokyo."),
     )
     format = SelectField(_l("Format"), choices=choices(FORMATS.items()), validate_choice=False)
+    language = SelectField(
+        _l("Language of the values"),
+        description=_l("Country and expertise names; the column headers are in both languages."),
+        choices=choices(HEADER_LANGUAGES.items()),
+        validate_choice=False,
+    )
 
 
 class MeetingsForm(FlaskForm):

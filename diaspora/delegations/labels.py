@@ -34,15 +34,3 @@ FORMATS = {
     "pdf": _l("Printable list (PDF)"),
     "vcf": _l("Contact cards for phones (vCard)"),
 }
-# The pack's column headers: both languages, whatever the reader's interface language.
-PACK_HEADERS = (
-    ("no", "STT", "No."),
-    ("name", "Họ và tên", "Name"),
-    ("organization", "Tổ chức", "Organization"),
-    ("title", "Chức danh", "Title"),
-    ("city", "Thành phố", "City"),
-    ("phone", "Điện thoại", "Phone"),
-    ("email", "Thư điện tử", "Email"),
-    ("expertise", "Lĩnh vực chuyên môn", "Expertise"),
-    ("last_engagement", "Lần gặp gần nhất", "Last engagement"),
-)

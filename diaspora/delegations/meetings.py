@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from diaspora.audit import services as audit
-from diaspora.delegations.services import local_today
+from diaspora.clock import local_today
 from diaspora.engagements import services as engagement_services
 from diaspora.engagements.data import EngagementData, ParticipantEntry
 from diaspora.errors import Conflict, ValidationFailed

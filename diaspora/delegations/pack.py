@@ -1,63 +1,60 @@
 """The delegation pack: the visit's contacts, in the officer's order, as an XLSX workbook, a
-printable PDF and a vCard file for phones. Column headers are bilingual.
+printable PDF and a vCard file for phones, with column headers in Vietnamese and English.
 
 Personal contact details (phone, email) appear only for readers allowed to see personal details
 (officers, administrators), and only for contacts whose data may be shared with a delegation:
 an active consent to sharing, or the department's own function as the legal basis. Viewers get
 the pack without them. Preparing a pack is recorded in the audit trail with its purpose.
 
-These writers are this feature's own (XLSX: values only, never formulas, and text a spreadsheet
-would read as a formula is prefixed with an apostrophe; vCard 3.0, RFC 2426); the shared export
-writers of the transfer feature can take them over later.
+The files are written by the shared export writers (``diaspora.transfer.writers``): the same
+typed XLSX cells, vCard 3.0 and PDF list as any export of contacts. What is the pack's own is
+here: which contacts and columns, the details withheld, the last engagement, the title lines.
 """
 
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
-from pathlib import Path
 
-import xlsxwriter
-from flask import render_template
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from diaspora.audit import services as audit
 from diaspora.auth.permissions import Permission, can
-from diaspora.contacts.validation import display_phone
+from diaspora.clock import local_today
 from diaspora.countries import country_name
-from diaspora.delegations.labels import PACK_HEADERS
-from diaspora.delegations.services import local_today
 from diaspora.errors import ValidationFailed
 from diaspora.extensions import db
 from diaspora.models import (
     ConsentPurpose,
     Contact,
-    ContactExpertise,
     DelegationVisit,
     Engagement,
     EngagementParticipant,
     LegalBasis,
-    Membership,
     User,
 )
 from diaspora.text import clean, strip_controls
+from diaspora.transfer import writers
+from diaspora.transfer.columns import HEADER_LANGUAGES
+from diaspora.transfer.exports import FORMATS as EXPORT_FORMATS
+from diaspora.transfer.records import ExportRecord, ListedRecord, load_records
 
-PRINT_CSS = Path(__file__).resolve().parent.parent / "static" / "css" / "pack-print.css"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-MIMETYPES = {
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "pdf": "application/pdf",
-    "vcf": "text/vcard; charset=utf-8",
-}
+FORMATS = ("xlsx", "pdf", "vcf")
 PURPOSE_LIMIT = 300
-
-
-def neutralise(text: str) -> str:
-    """Text that a spreadsheet would never evaluate."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+# The table: name, organization, title, city, phone, email, expertise, last engagement.
+TABLE_COLUMNS = (
+    "position", "full_name", "foreign_name", "organization", "work_title", "city", "phones",
+    "emails", "expertise", "last_engagement",
+)  # fmt: skip
+# The cards: what a phone's address book holds (organizations and expertise go in the note).
+VCARD_COLUMNS = (
+    "full_name", "foreign_name", "employer", "title", "phones", "emails", "city", "country",
+    "expertise", "organizations",
+)  # fmt: skip
+PERSONAL = ("phones", "emails")
 
 
 def may_share(contact: Contact) -> bool:
@@ -68,54 +65,23 @@ def may_share(contact: Contact) -> bool:
     )
 
 
-@dataclass
-class PackRow:
-    number: int
-    contact: Contact
-    name: str
-    organization: str
-    title: str
-    city: str
-    country: str
-    phones: list[str]
-    emails: list[str]
-    expertise: str
-    last_date: date | None
-    last_title: str
-    shared: bool  # personal details shown for this contact
-
-    @property
-    def last_engagement(self) -> str:
-        if self.last_date is None:
-            return ""
-        return f"{self.last_date.strftime('%d/%m/%Y')} — {self.last_title}"
+def pack_columns(columns: tuple[str, ...], with_personal: bool) -> list[str]:
+    return [key for key in columns if with_personal or key not in PERSONAL]
 
 
 @dataclass
 class Pack:
     visit: DelegationVisit
-    rows: list[PackRow]
+    records: list[ListedRecord]
     with_personal: bool  # the reader may see personal details
     withheld: int  # contacts whose personal details are not shared
-    language: str
+    language: str  # of the values: country and expertise names
     prepared_on: date
+    shared_for: list[int]  # contacts whose phone and email are in the pack
 
     @property
-    def headers(self) -> list[tuple[str, str, str]]:
-        return [
-            header
-            for header in PACK_HEADERS
-            if self.with_personal or header[0] not in ("phone", "email")
-        ]
-
-
-def _organization(contact: Contact) -> str:
-    names = [contact.employer] if contact.employer else []
-    for membership in contact.memberships:
-        name = membership.organization.name
-        if name not in names:
-            names.append(f"{name} ({membership.role})" if membership.role else name)
-    return "; ".join(names)
+    def columns(self) -> list[str]:
+        return pack_columns(TABLE_COLUMNS, self.with_personal)
 
 
 def _last_engagements(ids: list[int], today: date) -> dict[int, tuple[date, str]]:
@@ -137,220 +103,113 @@ def _last_engagements(ids: list[int], today: date) -> dict[int, tuple[date, str]
     return result
 
 
+def _listed(record: ExportRecord, position: int, last: tuple[date, str] | None) -> ListedRecord:
+    values = {item.name: getattr(record, item.name) for item in fields(ExportRecord)}
+    text = f"{last[0].strftime('%d/%m/%Y')} — {last[1]}" if last else ""
+    return ListedRecord(**values, position=position, last_engagement=text)
+
+
 def build_pack(visit: DelegationVisit, *, actor: User, language: str) -> Pack:
     today = local_today()
     with_personal = can(actor, Permission.VIEW_PERSONAL)
-    ordered = [row for row in visit.live_contacts]
-    ids = [row.contact_id for row in ordered]
-    contacts = {
-        row.id: row
-        for row in db.session.scalars(
-            select(Contact)
-            .where(Contact.id.in_(ids or [0]))
-            .options(
-                selectinload(Contact.expertise).selectinload(ContactExpertise.field),
-                selectinload(Contact.memberships).selectinload(Membership.organization),
-                selectinload(Contact.consents),
-                selectinload(Contact.phones),
-                selectinload(Contact.emails),
-            )
+    ids = [row.contact_id for row in visit.live_contacts]
+    allowed = {
+        contact.id
+        for contact in db.session.scalars(
+            select(Contact).where(Contact.id.in_(ids)).options(selectinload(Contact.consents))
         )
+        if may_share(contact)
     }
     last = _last_engagements(ids, today)
-    rows: list[PackRow] = []
-    withheld = 0
-    for number, entry in enumerate(ordered, start=1):
-        contact = contacts[entry.contact_id]
-        shared = with_personal and may_share(contact)
-        if not may_share(contact):
-            withheld += 1
-        date_title = last.get(contact.id)
-        rows.append(
-            PackRow(
-                number=number,
-                contact=contact,
-                name=contact.full_name
-                + (f" ({contact.foreign_name})" if contact.foreign_name else ""),
-                organization=_organization(contact),
-                title=contact.title or contact.occupation,
-                city=contact.city,
-                country=country_name(contact.country, language),
-                phones=[display_phone(p) for p in contact.phone_numbers] if shared else [],
-                emails=list(contact.email_addresses) if shared else [],
-                expertise="; ".join(row.field.name(language) for row in contact.expertise),
-                last_date=date_title[0] if date_title else None,
-                last_title=date_title[1] if date_title else "",
-                shared=shared,
-            )
-        )
+    records, shared = [], []
+    for position, record in enumerate(load_records(ids), start=1):
+        listed = _listed(record, position, last.get(record.id))
+        if with_personal and record.id in allowed:
+            shared.append(record.id)
+        else:
+            listed.phones, listed.emails = [], []
+        records.append(listed)
     return Pack(
         visit=visit,
-        rows=rows,
+        records=records,
         with_personal=with_personal,
-        withheld=withheld if with_personal else 0,
+        withheld=len(ids) - len(allowed) if with_personal else 0,
         language=language,
         prepared_on=today,
+        shared_for=shared,
     )
 
 
-def _cell(row: PackRow, key: str) -> str:
-    values = {
-        "no": str(row.number),
-        "name": row.name,
-        "organization": row.organization,
-        "title": row.title,
-        "city": row.city,
-        "phone": "\n".join(row.phones),
-        "email": "\n".join(row.emails),
-        "expertise": row.expertise,
-        "last_engagement": row.last_engagement,
-    }
-    return values[key]
+# --- the lines above the table (bilingual content, whatever the reader's language) ---
 
 
-# --- writers ---
-
-
-def render_xlsx(pack: Pack) -> bytes:
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
-    title = book.add_format({"bold": True, "font_size": 14})
-    bold = book.add_format({"bold": True})
-    header = book.add_format({"bold": True, "bg_color": "#DDDDDD", "border": 1, "text_wrap": True})
-    wrap = book.add_format({"text_wrap": True, "valign": "top"})
-    sheet = book.add_worksheet("Delegation")
+def _place(pack: Pack) -> str:
     visit = pack.visit
-    widths = {
-        "no": 6,
-        "name": 28,
-        "organization": 30,
-        "title": 24,
-        "city": 16,
-        "phone": 20,
-        "email": 28,
-        "expertise": 36,
-        "last_engagement": 34,
-    }
-
-    def text(row_index: int, col: int, value: str, style=None) -> None:
-        sheet.write_string(row_index, col, neutralise(value or ""), style or wrap)
-
-    text(0, 0, visit.title, title)
-    text(1, 0, _dates_and_place(visit, pack.language), bold)
-    text(2, 0, f"Trưởng đoàn / Head of delegation: {visit.leader}" if visit.leader else "")
-    if pack.withheld:
-        text(3, 0, _withheld_note(pack))
-    start = 5
-    for col, (key, vi, en) in enumerate(pack.headers):
-        sheet.set_column(col, col, widths[key])
-        text(start, col, f"{vi} / {en}", header)
-    for offset, row in enumerate(pack.rows, start=1):
-        for col, (key, _vi, _en) in enumerate(pack.headers):
-            if key == "no":
-                sheet.write_number(start + offset, col, row.number, wrap)
-            else:
-                text(start + offset, col, _cell(row, key))
-    sheet.freeze_panes(start + 1, 2)
-    book.close()
-    return buffer.getvalue()
-
-
-def _dates_and_place(visit: DelegationVisit, language: str) -> str:
     place = ", ".join(
-        part for part in ("; ".join(visit.city_list), country_name(visit.country, language)) if part
+        part
+        for part in ("; ".join(visit.city_list), country_name(visit.country, pack.language))
+        if part
     )
     return (
         f"{visit.start_date.strftime('%d/%m/%Y')} – {visit.end_date.strftime('%d/%m/%Y')} · {place}"
     )
 
 
-def _withheld_note(pack: Pack) -> str:
-    return (
-        f"{pack.withheld} người chưa đồng ý chia sẻ thông tin liên hệ: không có điện thoại, "
-        f"thư điện tử. / {pack.withheld} contact(s) have not agreed to share their contact "
-        "details: no phone or email."
+def _notes(pack: Pack) -> list[str]:
+    visit = pack.visit
+    notes = []
+    if visit.leader:
+        notes.append(f"Trưởng đoàn / Head of delegation: {visit.leader}")
+    if pack.withheld:
+        notes.append(
+            f"{pack.withheld} người chưa đồng ý chia sẻ thông tin liên hệ: không có điện thoại, "
+            f"thư điện tử. / {pack.withheld} contact(s) have not agreed to share their contact "
+            "details: no phone or email."
+        )
+    if not pack.with_personal:
+        notes.append(
+            "Bản không có thông tin liên hệ cá nhân. / This copy holds no personal contact details."
+        )
+    notes.append(
+        f"Sở Ngoại vụ Hải Phòng lập ngày {pack.prepared_on.strftime('%d/%m/%Y')} / Prepared by "
+        f"the Department of Foreign Affairs of Hải Phòng on {pack.prepared_on.strftime('%d/%m/%Y')}"
     )
+    return notes
+
+
+# --- the files, by the shared writers ---
+
+
+def render_xlsx(pack: Pack) -> bytes:
+    buffer = io.BytesIO()
+    writers.write_xlsx(
+        pack.records,
+        pack.columns,
+        pack.language,
+        buffer,
+        row_count=len(pack.records),
+        sheet_name="Delegation",
+        title_rows=[pack.visit.title, _place(pack), *_notes(pack)],
+        header_languages=HEADER_LANGUAGES,
+    )
+    return buffer.getvalue()
 
 
 def render_pdf(pack: Pack) -> bytes:
-    from weasyprint import CSS, HTML
-
-    html = render_template(
-        "delegations/pack_print.html",
-        pack=pack,
-        place=_dates_and_place(pack.visit, pack.language),
-        withheld_note=_withheld_note(pack) if pack.withheld else "",
-        cell=_cell,
+    purpose = [pack.visit.purpose] if pack.visit.purpose else []
+    return writers.write_pdf(
+        pack.records,
+        [key for key in pack.columns if key != "position"],  # the PDF numbers its rows
+        pack.language,
+        title=pack.visit.title,
+        subtitle=_place(pack),
+        notes=purpose + _notes(pack),
     )
-    return HTML(string=html).write_pdf(stylesheets=[CSS(filename=str(PRINT_CSS))])
-
-
-def _vcard_escape(value: str) -> str:
-    value = strip_controls(value.replace("\r\n", "\n").replace("\r", "\n"))
-    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
-
-
-def _fold(line: str) -> str:
-    """RFC 2426: lines longer than 75 octets continue on the next line after a space."""
-    encoded = line.encode("utf-8")
-    if len(encoded) <= 75:
-        return line
-    parts, current = [], b""
-    for char in line:
-        piece = char.encode("utf-8")
-        limit = 75 if not parts else 74
-        if len(current) + len(piece) > limit:
-            parts.append(current.decode("utf-8"))
-            current = b""
-        current += piece
-    parts.append(current.decode("utf-8"))
-    return "\r\n ".join(parts)
-
-
-def _name_parts(full_name: str) -> tuple[str, str, str]:
-    """Vietnamese order, family name first: (family, given, middle)."""
-    words = clean(full_name).split(" ")
-    if len(words) == 1:
-        return "", words[0], ""
-    return words[0], words[-1], " ".join(words[1:-1])
 
 
 def render_vcard(pack: Pack) -> bytes:
-    lines: list[str] = []
-    for row in pack.rows:
-        contact = row.contact
-        family, given, middle = _name_parts(contact.full_name)
-        card = [
-            "BEGIN:VCARD",
-            "VERSION:3.0",
-            f"N:{_vcard_escape(family)};{_vcard_escape(given)};{_vcard_escape(middle)};;",
-            f"FN:{_vcard_escape(contact.full_name)}",
-        ]
-        if contact.foreign_name:
-            card.append(f"NICKNAME:{_vcard_escape(contact.foreign_name)}")
-        if row.organization:
-            card.append(f"ORG:{_vcard_escape(row.organization)}")
-        if row.title:
-            card.append(f"TITLE:{_vcard_escape(row.title)}")
-        for phone in contact.phone_numbers if row.shared else []:
-            card.append(f"TEL;TYPE=CELL:{_vcard_escape(phone)}")
-        for email in row.emails:
-            card.append(f"EMAIL;TYPE=INTERNET:{_vcard_escape(email)}")
-        card.append(f"ADR;TYPE=WORK:;;;{_vcard_escape(row.city)};;;{_vcard_escape(row.country)}")
-        note = "; ".join(
-            part
-            for part in (
-                row.expertise,
-                f"{pack.visit.title}" if pack.visit.title else "",
-                row.last_engagement,
-            )
-            if part
-        )
-        if note:
-            card.append(f"NOTE:{_vcard_escape(note)}")
-        card.append("END:VCARD")
-        lines.extend(_fold(line) for line in card)
-    return ("\r\n".join(lines) + "\r\n").encode("utf-8") if lines else b""
+    columns = pack_columns(VCARD_COLUMNS, pack.with_personal)
+    return b"".join(writers.write_vcard(pack.records, columns, pack.language))
 
 
 @dataclass
@@ -361,10 +220,7 @@ class PackExport:
     pack: Pack
 
 
-def export_pack(
-    visit: DelegationVisit, fmt: str, purpose: str, *, actor: User, language: str
-) -> PackExport:
-    """Prepare the pack in ``fmt``; the preparation is audited with its purpose."""
+def _check(fmt: str, purpose: str, language: str) -> str:
     errors: dict[str, list] = {}
     purpose = strip_controls(clean(purpose if isinstance(purpose, str) else ""))
     if not purpose:
@@ -379,21 +235,27 @@ def export_pack(
                 count=len(purpose),
             )
         ]
-    if fmt not in MIMETYPES:
+    if fmt not in FORMATS:
         errors["format"] = [_l("Choose the format from the list.")]
+    if language not in HEADER_LANGUAGES:
+        errors["language"] = [_l("Choose Vietnamese or English.")]
     if errors:
         raise ValidationFailed(errors)
+    return purpose
+
+
+def export_pack(
+    visit: DelegationVisit, fmt: str, purpose: str, *, actor: User, language: str
+) -> PackExport:
+    """Prepare the pack in ``fmt``; the preparation is audited with its purpose."""
+    purpose = _check(fmt, purpose, language)
     pack = build_pack(visit, actor=actor, language=language)
-    if not pack.rows:
+    if not pack.records:
         raise ValidationFailed.single(
             "purpose", _l("The list is empty: add the contacts to meet before preparing a pack.")
         )
-    if fmt == "xlsx":
-        content = render_xlsx(pack)
-    elif fmt == "pdf":
-        content = render_pdf(pack)
-    else:
-        content = render_vcard(pack)
+    render = {"xlsx": render_xlsx, "pdf": render_pdf, "vcf": render_vcard}[fmt]
+    content = render(pack)
     audit.record(
         "delegation.pack",
         actor=actor,
@@ -403,14 +265,15 @@ def export_pack(
             "purpose": purpose,
             "format": fmt,
             "language": language,
-            "contacts": [row.contact.id for row in pack.rows],
+            "contacts": [record.id for record in pack.records],
             "personal_details": pack.with_personal,
-            "personal_details_shared_for": [row.contact.id for row in pack.rows if row.shared],
+            "personal_details_shared_for": pack.shared_for,
         },
     )
+    mimetype, extension = EXPORT_FORMATS[fmt]
     return PackExport(
         content=content,
-        mimetype=MIMETYPES[fmt],
-        filename=f"doan-cong-tac-{visit.id}-{pack.prepared_on.isoformat()}.{fmt}",
+        mimetype=mimetype,
+        filename=f"doan-cong-tac-{visit.id}-{language}-{pack.prepared_on.isoformat()}.{extension}",
         pack=pack,
     )

@@ -6,17 +6,16 @@ Services validate, mutate, flush and audit; they never commit and never read the
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from diaspora.audit import services as audit
+from diaspora.clock import local_today
 from diaspora.delegations.data import VisitData
 from diaspora.delegations.validation import VisitValues, validate_visit
 from diaspora.errors import Conflict, NotFound, ValidationFailed
@@ -60,10 +59,6 @@ class VisitAlreadySaved(Conflict):
     def __init__(self, visit: DelegationVisit) -> None:
         super().__init__(_l("This form was already saved; no second visit was created."))
         self.visit = visit
-
-
-def local_today() -> date:
-    return datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
 
 
 def _json(value: Any) -> Any:

@@ -12,7 +12,8 @@ from diaspora.delegations.data import VisitData
 from diaspora.errors import ValidationFailed
 from diaspora.extensions import db
 from diaspora.models import ExpertiseField, PlanTask
-from diaspora.text import clean, clean_lines, strip_controls
+from diaspora.plan.services import plan_tasks_from_codes
+from diaspora.text import clean, clean_lines, distinct_codes, strip_controls
 
 LIMITS = {"title": 300, "city": 120, "purpose": 5000, "leader": 200, "members": 5000}
 MAX_CITIES = 10
@@ -93,11 +94,7 @@ def _members(value, errors: Errors) -> str:
 
 
 def _fields(codes: list, errors: Errors) -> list[ExpertiseField]:
-    wanted: list[str] = []
-    for raw in codes:
-        code = clean(raw if isinstance(raw, str) else str(raw)).upper()
-        if code and code not in wanted:
-            wanted.append(code)
+    wanted = distinct_codes(codes)
     if not wanted:
         return []
     if len(wanted) > MAX_FIELDS:
@@ -120,28 +117,10 @@ def _fields(codes: list, errors: Errors) -> list[ExpertiseField]:
 
 
 def _plan_tasks(codes: list, errors: Errors) -> list[PlanTask]:
-    wanted: list[str] = []
-    for raw in codes:
-        code = clean(raw if isinstance(raw, str) else str(raw)).upper()
-        if code and code not in wanted:
-            wanted.append(code)
-    if not wanted:
-        return []
-    found = {
-        row.code: row
-        for row in db.session.scalars(db.select(PlanTask).where(PlanTask.code.in_(wanted)))
-    }
-    missing = [code for code in wanted if code not in found]
-    if missing:
-        add(
-            errors,
-            "plan_tasks",
-            _l(
-                "“%(codes)s” is not a task of the plan; use codes such as II.4 or IV.2.",
-                codes=", ".join(code[:16] for code in missing[:5]),
-            ),
-        )
-    return sorted(found.values(), key=lambda row: row.position)
+    tasks, unknown = plan_tasks_from_codes(codes)
+    if unknown:
+        add(errors, "plan_tasks", unknown)
+    return tasks
 
 
 def validate_visit(data: VisitData, *, today: date) -> VisitValues:

@@ -11,7 +11,6 @@ import secrets
 
 from flask import (
     Blueprint,
-    Response,
     current_app,
     flash,
     redirect,
@@ -46,6 +45,7 @@ from diaspora.plan.services import list_plan_tasks
 from diaspora.reference.services import taxonomy
 from diaspora.search.query import SearchQuery
 from diaspora.search.services import matching_ids
+from diaspora.transfer.views import download
 
 bp = Blueprint("delegations", __name__, url_prefix="/delegations")
 hooks.register()
@@ -304,6 +304,8 @@ def pack(visit_id: int):
     visit = services.get_visit(visit_id)
     form = PackForm()
     with_personal = can(current_user, Permission.VIEW_PERSONAL)
+    if not form.is_submitted():
+        form.language.data = current_language()
     status = 200
     if form.validate_on_submit():
         try:
@@ -312,7 +314,7 @@ def pack(visit_id: int):
                 form.format.data or "",
                 form.purpose.data or "",
                 actor=_actor(),
-                language=current_language(),
+                language=form.language.data or current_language(),
             )
         except DomainError as error:
             db.session.rollback()
@@ -320,11 +322,7 @@ def pack(visit_id: int):
             status = 422
         else:
             db.session.commit()
-            return Response(
-                export.content,
-                mimetype=export.mimetype,
-                headers={"Content-Disposition": f'attachment; filename="{export.filename}"'},
-            )
+            return download(export.content, export.filename, export.mimetype)
     rows = visit.live_contacts
     return render_template(
         "delegations/pack.html",

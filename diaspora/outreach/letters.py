@@ -4,13 +4,11 @@ CSV for the department's own mail system. Both are audited (they carry personal 
 Letters are laid out in the recipient's language, whatever the officer's interface language:
 the letterhead below is content, not interface. Bodies are plain text, escaped by the template
 (HTML or script in a body prints as text). CSV cells that a spreadsheet would read as a formula
-(= + - @ tab CR) are prefixed with an apostrophe.
+(= + - @ tab CR) are prefixed with an apostrophe by the shared CSV writer of exports.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
@@ -20,13 +18,13 @@ from flask import render_template
 from flask_babel import lazy_gettext as _l
 
 from diaspora.audit import services as audit
+from diaspora.clock import local_today
 from diaspora.errors import Conflict
 from diaspora.models import Outreach, OutreachStatus, User
 from diaspora.outreach.recipients import Letter, eligible_letters
-from diaspora.outreach.services import local_today
+from diaspora.transfer import writers
 
 PRINT_CSS = Path(__file__).resolve().parent.parent / "static" / "css" / "letters-print.css"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_COLUMNS = (
     "record_no",
     "language",
@@ -79,10 +77,6 @@ def letter_date(day: date, language: str) -> str:
     return f"Hải Phòng, ngày {day.day:02d} tháng {day.month:02d} năm {day.year}"
 
 
-def neutralise(text: str) -> str:
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
 @dataclass
 class LettersExport:
     content: bytes
@@ -110,26 +104,25 @@ def render_letters_pdf(outreach: Outreach, letters: list[Letter], day: date) -> 
 
 
 def render_csv(outreach: Outreach, letters: list[Letter]) -> bytes:
-    """UTF-8 with a byte-order mark, so that spreadsheet programs read Vietnamese correctly."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    for letter in letters:
-        contact = letter.contact
-        row = (
-            str(contact.id),
-            letter.language,
-            letter.values["salutation"],
-            letter.values["name"],
-            contact.email_addresses[0] if contact.email_addresses else "",
-            contact.address,
-            contact.city,
-            letter.values["country"],
-            letter.title,
-            letter.body,
-        )
-        writer.writerow([neutralise(value or "") for value in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    """The shared CSV writer: UTF-8 with a byte-order mark (spreadsheet programs then read
+    Vietnamese correctly), every cell made inert for spreadsheets."""
+    return b"".join(writers.csv_rows((_csv_row(letter) for letter in letters), list(CSV_COLUMNS)))
+
+
+def _csv_row(letter: Letter) -> list:
+    contact = letter.contact
+    return [
+        contact.id,
+        letter.language,
+        letter.values["salutation"],
+        letter.values["name"],
+        contact.email_addresses[0] if contact.email_addresses else "",
+        contact.address,
+        contact.city,
+        letter.values["country"],
+        letter.title,
+        letter.body,
+    ]
 
 
 def export_letters(outreach: Outreach, fmt: str, *, actor: User) -> LettersExport:

@@ -9,11 +9,9 @@ through the engagement services.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -21,6 +19,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from diaspora.audit import services as audit
+from diaspora.clock import local_today
 from diaspora.engagements import services as engagement_services
 from diaspora.engagements.data import EngagementData, ParticipantEntry
 from diaspora.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -79,10 +78,6 @@ class OutreachAlreadySaved(Conflict):
     def __init__(self, outreach: Outreach) -> None:
         super().__init__(_l("This form was already saved; no second outreach was created."))
         self.outreach = outreach
-
-
-def local_today() -> date:
-    return datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
 
 
 def snapshot(outreach: Outreach) -> dict[str, Any]:

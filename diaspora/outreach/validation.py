@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from flask_babel import lazy_gettext as _l
 
 from diaspora.errors import ValidationFailed
-from diaspora.extensions import db
 from diaspora.models import Channel, Occasion, Outreach, PlanTask
 from diaspora.outreach import placeholders
 from diaspora.outreach.data import OutreachData
+from diaspora.plan.services import plan_tasks_from_codes
 from diaspora.text import clean, clean_lines, strip_controls
 
 TITLE_LIMIT = 300
@@ -112,28 +112,10 @@ def _choice(value, name: str, allowed, errors: Errors, message, default: str) ->
 
 
 def _plan_tasks(codes: list, errors: Errors) -> list[PlanTask]:
-    wanted: list[str] = []
-    for raw in codes:
-        code = clean(raw if isinstance(raw, str) else str(raw)).upper()
-        if code and code not in wanted:
-            wanted.append(code)
-    if not wanted:
-        return []
-    found = {
-        row.code: row
-        for row in db.session.scalars(db.select(PlanTask).where(PlanTask.code.in_(wanted)))
-    }
-    missing = [code for code in wanted if code not in found]
-    if missing:
-        add(
-            errors,
-            "plan_tasks",
-            _l(
-                "“%(codes)s” is not a task of the plan; use codes such as II.4 or IV.2.",
-                codes=", ".join(code[:16] for code in missing[:5]),
-            ),
-        )
-    return sorted(found.values(), key=lambda row: row.position)
+    tasks, unknown = plan_tasks_from_codes(codes)
+    if unknown:
+        add(errors, "plan_tasks", unknown)
+    return tasks
 
 
 def validate_outreach(data: OutreachData) -> OutreachValues:

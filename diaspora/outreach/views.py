@@ -11,7 +11,6 @@ import secrets
 
 from flask import (
     Blueprint,
-    Response,
     current_app,
     flash,
     redirect,
@@ -60,6 +59,7 @@ from diaspora.outreach.validation import placeholder_list
 from diaspora.plan.services import list_plan_tasks
 from diaspora.search.query import SearchQuery
 from diaspora.search.services import matching_ids
+from diaspora.transfer.views import download
 
 bp = Blueprint("outreach", __name__, url_prefix="/outreach")
 hooks.register()
@@ -381,11 +381,7 @@ def letters(outreach_id: int, fmt: str):
         flash(str(error.message), "error")
         return redirect(url_for(".show", outreach_id=outreach_id))
     db.session.commit()
-    return Response(
-        export.content,
-        mimetype=export.mimetype,
-        headers={"Content-Disposition": f'attachment; filename="{export.filename}"'},
-    )
+    return download(export.content, export.filename, export.mimetype)
 
 
 # --- recipients ---

@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from diaspora.errors import NotFound
 from diaspora.extensions import db
 from diaspora.models import Agency, PlanTask
+from diaspora.text import distinct_codes
 
 
 def list_plan_tasks() -> list[PlanTask]:
@@ -22,3 +23,26 @@ def get_plan_task(code: str) -> PlanTask:
 
 def list_agencies() -> list[Agency]:
     return list(db.session.scalars(db.select(Agency).order_by(Agency.name_vi)))
+
+
+def plan_tasks_from_codes(codes: list) -> tuple[list[PlanTask], object | None]:
+    """The plan tasks named by codes as typed (trimmed, upper-cased, each once), in the plan's
+    order, and the message for codes that name no task (None when every code is known).
+    Shared by the forms that link work to plan tasks (outreach, delegation visits)."""
+    wanted = distinct_codes(codes)
+    if not wanted:
+        return [], None
+    found = {
+        row.code: row
+        for row in db.session.scalars(db.select(PlanTask).where(PlanTask.code.in_(wanted)))
+    }
+    missing = [code for code in wanted if code not in found]
+    message = (
+        _l(
+            "“%(codes)s” is not a task of the plan; use codes such as II.4 or IV.2.",
+            codes=", ".join(code[:16] for code in missing[:5]),
+        )
+        if missing
+        else None
+    )
+    return sorted(found.values(), key=lambda row: row.position), message

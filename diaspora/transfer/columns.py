@@ -20,7 +20,7 @@ from diaspora.contacts.labels import FIELD_LABELS, GENDERS, LEGAL_BASES, SOURCES
 from diaspora.contacts.languages import language_name
 from diaspora.contacts.validation import display_phone
 from diaspora.countries import country_name
-from diaspora.transfer.records import ExportRecord
+from diaspora.transfer.records import ExportRecord, ListedRecord
 
 Value = str | int | date | None
 TEXT, NUMBER, DATE = "text", "number", "date"
@@ -35,6 +35,7 @@ class Column:
     kind: str = TEXT
     width: int = 18  # characters, for XLSX and the PDF's proportions
     personal: bool = True  # viewers may not export it
+    selectable: bool = True  # offered on the export form and the command line
 
 
 class Vocabulary:
@@ -99,6 +100,13 @@ def _willing(record: ExportRecord, words: Vocabulary) -> str:
     return SEPARATOR.join(text for key, text in words.willing.items() if getattr(record, key))
 
 
+def _organization(record: ExportRecord) -> str:
+    """Employer and memberships in one cell, the employer first."""
+    names = [record.employer] if record.employer else []
+    names += [f"{name} ({role})" if role else name for name, role in record.organizations]
+    return SEPARATOR.join(dict.fromkeys(names))
+
+
 def _origin(record: ExportRecord) -> str:
     parts = [record.origin_commune, record.origin_district_old]
     return ", ".join(part for part in parts if part)
@@ -133,9 +141,18 @@ COLUMNS: dict[str, Column] = {
         Column("legal_basis", FIELD_LABELS["legal_basis"], TEXT, 20),
         Column("source", FIELD_LABELS["source"], TEXT, 16),
         Column("verified_on", FIELD_LABELS["verified_on"], DATE, 12),
+        # Columns of an ordered list (a delegation's contacts, ``ListedRecord``), not offered
+        # for registry exports.
+        Column("position", _l("No."), NUMBER, 6, personal=False, selectable=False),
+        Column("organization", _l("Organization"), TEXT, 30, personal=False, selectable=False),
+        Column("work_title", FIELD_LABELS["title"], TEXT, 24, personal=False, selectable=False),
+        Column(
+            "last_engagement", _l("Last engagement"), TEXT, 34, personal=False, selectable=False
+        ),
     )
 }
-VIEWER_COLUMNS = tuple(key for key, column in COLUMNS.items() if not column.personal)
+SELECTABLE_COLUMNS = tuple(key for key, column in COLUMNS.items() if column.selectable)
+VIEWER_COLUMNS = tuple(key for key in SELECTABLE_COLUMNS if not COLUMNS[key].personal)
 DEFAULT_COLUMNS = (
     "full_name", "foreign_name", "country", "city", "occupation", "employer", "organizations",
     "expertise", "languages", "emails", "phones",
@@ -169,6 +186,10 @@ GETTERS: dict[str, Callable[[ExportRecord, Vocabulary], Value]] = {
     "legal_basis": lambda r, w: w.legal_bases.get(r.legal_basis, "") if r.legal_basis else "",
     "source": lambda r, w: w.sources.get(r.source, r.source or ""),
     "verified_on": lambda r, w: r.verified_on,
+    "position": lambda r, w: r.position if isinstance(r, ListedRecord) else None,
+    "organization": lambda r, w: _organization(r),
+    "work_title": lambda r, w: r.title or r.occupation,
+    "last_engagement": lambda r, w: r.last_engagement if isinstance(r, ListedRecord) else "",
 }
 
 

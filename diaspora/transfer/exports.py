@@ -17,7 +17,7 @@ from diaspora.models import User
 from diaspora.search import services as search
 from diaspora.search.query import SearchQuery
 from diaspora.text import clean
-from diaspora.transfer.columns import COLUMNS, HEADER_LANGUAGES, VIEWER_COLUMNS
+from diaspora.transfer.columns import HEADER_LANGUAGES, SELECTABLE_COLUMNS, VIEWER_COLUMNS
 from diaspora.transfer.records import shareable
 
 FORMATS = {
@@ -53,7 +53,7 @@ class ExportPlan:
 
 
 def allowed_columns(personal: bool) -> list[str]:
-    return list(COLUMNS) if personal else list(VIEWER_COLUMNS)
+    return list(SELECTABLE_COLUMNS) if personal else list(VIEWER_COLUMNS)
 
 
 def query_details(query: SearchQuery) -> dict:
@@ -69,7 +69,7 @@ def check_request(request: ExportRequest, *, personal: bool, max_pdf_rows: int |
     if request.format not in FORMATS:
         errors["format"] = [_l("Choose CSV, Excel (XLSX), vCard or PDF.")]
     columns = [key for key in request.columns if key]
-    unknown = [key for key in columns if key not in COLUMNS]
+    unknown = [key for key in columns if key not in SELECTABLE_COLUMNS]
     if unknown or not columns:
         errors["columns"] = [_l("Choose at least one column from the list.")]
     elif len(set(columns)) != len(columns):

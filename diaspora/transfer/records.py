@@ -79,6 +79,15 @@ class ExportRecord:
     categories: list[tuple[str, str, str]] = field(default_factory=list)
 
 
+@dataclass(slots=True)
+class ListedRecord(ExportRecord):
+    """A record on an ordered list (a delegation's contacts to meet): its place on the list
+    and its last engagement (\"05/01/2026 — title\"), for the list-only columns."""
+
+    position: int = 0
+    last_engagement: str = ""
+
+
 def records_from_contacts(contacts: Iterable[Contact]) -> Iterator[ExportRecord]:
     """Records of contacts already loaded (their relationships load as they are read)."""
     for contact in contacts:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
 from typing import BinaryIO
@@ -71,12 +71,17 @@ def write_xlsx(
     *,
     row_count: int | None = None,
     sheet_name: str = "Contacts",
+    title_rows: Sequence[str] = (),
+    header_languages: Sequence[str] = (),
 ) -> int:
     """Typed cells, frozen bold header, autofilter, column widths; never a formula.
 
     Every text goes through ``write_string`` (phones keep their ``+``, ``=…`` stays text);
     numbers through ``write_number``, dates through ``write_datetime``. ``row_count`` lets
-    the autofilter cover every row in constant-memory mode. Returns the rows written.
+    the autofilter cover every row in constant-memory mode. ``title_rows`` are lines of text
+    above the table (a list's title, its date), followed by a blank row; ``header_languages``
+    gives one header row per language (bilingual headers) instead of one in ``language``.
+    Returns the rows written.
     """
     workbook = xlsxwriter.Workbook(
         target,
@@ -94,14 +99,19 @@ def write_xlsx(
     kinds = [COLUMNS[key].kind for key in columns]
     for index, key in enumerate(columns):
         sheet.set_column(index, index, COLUMNS[key].width)
-    for index, text in enumerate(headers(columns, language)):
-        sheet.write_string(0, index, text, bold)
-    sheet.freeze_panes(1, 0)
+    top = len(title_rows) + 1 if title_rows else 0
+    for index, text in enumerate(title_rows):
+        sheet.write_string(index, 0, text, bold)
+    for offset, header_language in enumerate(header_languages or (language,)):
+        for index, text in enumerate(headers(columns, header_language)):
+            sheet.write_string(top + offset, index, text, bold)
+    header_row = top + len(header_languages or (language,)) - 1
+    sheet.freeze_panes(header_row + 1, 0)
     if row_count is not None and columns:
-        sheet.autofilter(0, 0, max(row_count, 1), len(columns) - 1)
+        sheet.autofilter(header_row, 0, header_row + max(row_count, 1), len(columns) - 1)
     cells = row_getter(columns, language)
     write_string, write_number = sheet.write_string, sheet.write_number
-    row_number = 0
+    row_number = header_row
     for record in records:
         row_number += 1
         for index, value in enumerate(cells(record)):
@@ -115,7 +125,7 @@ def write_xlsx(
             else:
                 write_string(row_number, index, str(value))
     workbook.close()
-    return row_number
+    return row_number - header_row
 
 
 # --- vCard 3.0 (RFC 2426) ---
@@ -243,8 +253,10 @@ def write_pdf(
     *,
     title: str,
     subtitle: str = "",
+    notes: Sequence[str] = (),
 ) -> bytes:
-    """A landscape A4 list with bilingual headers and page numbers (WeasyPrint)."""
+    """A landscape A4 list with bilingual headers and page numbers (WeasyPrint). ``notes``
+    are paragraphs printed under the subtitle (a delegation's leader, what is left out)."""
     from flask import render_template
     from weasyprint import CSS, HTML
 
@@ -255,6 +267,7 @@ def write_pdf(
         "transfer/export_pdf.html",
         title=title,
         subtitle=subtitle,
+        notes=notes,
         language=language,
         header_pairs=list(zip(headers(columns, language), headers(columns, other), strict=True)),
         rows=rows,

@@ -5,19 +5,17 @@ openpyxl. Accessibility checks on every page on the way."""
 
 from __future__ import annotations
 
-import io
 import re
 from datetime import date
 from pathlib import Path
-
-from openpyxl import load_workbook
 
 from diaspora.contacts import services as contact_services
 from diaspora.contacts.consent import record_consent
 from diaspora.contacts.data import ConsentInput, ContactData
 from diaspora.extensions import db
 from diaspora.models import Contact, Engagement, Outreach, User
-from tests.browser.a11y import check_page
+from tests.browser.a11y import check_page, tab_to
+from tests.outreach_helpers import read_pack
 
 PEOPLE = [
     ("Nguyễn Thị Hồng Nhung", "Tokyo", "vi", ("outreach", "sharing")),
@@ -112,8 +110,10 @@ def test_approve_an_outreach_and_download_a_delegation_pack(live_server, page):
     live_server.sign_in(page, admin)
     page.goto(outreach_url)
     check_page(page, "vi")
-    page.get_by_role("button", name="Duyệt", exact=True).click()
-    page.wait_for_load_state()
+    approve = page.get_by_role("button", name="Duyệt", exact=True)
+    tab_to(page, approve)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     assert page.get_by_text("Thư “Thư chúc Tết Bính Ngọ 2026” đã được duyệt.").is_visible()
     check_page(page, "vi")
     live_server.screenshot(page, "outreach-approved")
@@ -149,26 +149,29 @@ def test_approve_an_outreach_and_download_a_delegation_pack(live_server, page):
     assert page.get_by_text("Đã thêm 2 kiều bào vào danh sách.").is_visible()
     check_page(page, "vi")
     live_server.screenshot(page, "delegation-contacts")
-    page.get_by_role("link", name=re.compile("Đoàn công tác thành phố thăm Nhật Bản")).first.click()
-    page.wait_for_load_state()
-    page.get_by_role("button", name="Tài liệu cho đoàn").click()
-    page.wait_for_load_state()
+    visit_link = page.get_by_role("link", name=re.compile("Đoàn công tác thành phố thăm Nhật Bản"))
+    with page.expect_navigation():
+        visit_link.first.click()
+    assert re.search(r"/delegations/\d+$", page.url)
+    check_page(page, "vi")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Tài liệu cho đoàn").click()
     check_page(page, "vi")
     page.locator("#purpose").fill("Các cuộc gặp của đoàn tại Tokyo và Osaka")
     page.locator("#format").select_option("xlsx")
+    download_button = page.get_by_role("button", name="Tải tài liệu")
+    tab_to(page, download_button)  # the main action is reached with the keyboard alone
     with page.expect_download() as download:
-        page.get_by_role("button", name="Tải tài liệu").click()
+        page.keyboard.press("Enter")
     path = download.value.path()
     assert download.value.suggested_filename.endswith(".xlsx")
-    sheet = load_workbook(io.BytesIO(Path(path).read_bytes())).active  # no extension on disk
-    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
-    assert rows[0][0] == "Đoàn công tác thành phố thăm Nhật Bản"
-    header = rows[5]
-    assert header[1] == "Họ và tên / Name" and "Điện thoại / Phone" in header
-    names = [row[1] for row in rows[6:]]
+    pack = read_pack(Path(path).read_bytes())  # no extension on disk
+    assert pack.titles[0] == "Đoàn công tác thành phố thăm Nhật Bản"
+    assert pack.header_vi[1] == "Họ và tên (họ viết trước)" and "Số điện thoại" in pack.header_vi
     # In the order of the suggestions: Vietnamese name order (Đạt before Nhung).
+    names = [row["Full name (family name first)"] for row in pack.rows]
     assert names == ["Trần Quốc Đạt", "Nguyễn Thị Hồng Nhung"]
-    email = header.index("Thư điện tử / Email")
-    assert rows[7][email] == email_of(PEOPLE[0][0])  # agreed to share
-    assert rows[6][email] in (None, "")  # did not
+    assert pack.rows[1]["Email addresses"] == email_of(PEOPLE[0][0])  # agreed to share
+    assert pack.rows[0]["Email addresses"] is None  # did not
+    check_page(page, "vi")
     live_server.screenshot(page, "delegation-pack")
