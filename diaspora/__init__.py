@@ -136,6 +136,7 @@ def _register_blueprints(app: Flask) -> None:
     from diaspora.engagements.views import bp as engagements_bp
     from diaspora.outreach.views import bp as outreach_bp
     from diaspora.plan.views import bp as plan_bp
+    from diaspora.privacy.person_views import bp as person_data_bp
     from diaspora.privacy.views import bp as privacy_bp
     from diaspora.public.link_views import bp as update_links_bp
     from diaspora.public.review_views import bp as review_bp
@@ -178,6 +179,7 @@ def _register_blueprints(app: Flask) -> None:
         update_links_bp,
         outreach_bp,
         delegations_bp,
+        person_data_bp,
     ):
         app.register_blueprint(blueprint)
 

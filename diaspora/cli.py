@@ -366,6 +366,7 @@ def annual_report_command(year: int, fmt: str, output: str, lang: str) -> None:
 
 
 def register_commands(app: Flask) -> None:
+    from diaspora.privacy.commands import privacy_cli
     from diaspora.search.commands import demo_cli, search_cli
 
     for group in (
@@ -376,5 +377,6 @@ def register_commands(app: Flask) -> None:
         demo_cli,
         contacts_cli,
         report_cli,
+        privacy_cli,
     ):
         app.cli.add_command(group)

@@ -125,9 +125,7 @@ def test_erased_record_is_never_found_edited_or_erased_again(db):
         )
     state = database_state()
     with pytest.raises(ContactErased) as error:
-        erasure.erase_contact(
-            contact, confirmation=contact.full_name, reason="again", actor=admin
-        )
+        erasure.erase_contact(contact, confirmation=contact.full_name, reason="again", actor=admin)
     assert "already been erased" in str(error.value.message)
     db.session.rollback()
     assert database_state() == state
@@ -157,8 +155,7 @@ def test_a_wrong_confirmation_changes_nothing(db, confirmation, reason, fields):
 
 
 def test_the_confirmation_ignores_case_and_accents(db):
-    officer, admin = new_user(), new_user("admin")
+    officer = new_user()
     contact = marked_person(officer)
     assert erasure.confirmation_matches(contact, "  nguyen van ZQMARKX ")
     assert not erasure.confirmation_matches(contact, "Nguyễn Văn")
-

@@ -215,7 +215,11 @@ def profile(contact_id: int):
     if personal:
         services.record_personal_access(contact, actor=_actor(), context="profile")
         db.session.commit()
-    editor = can(current_user, Permission.EDIT_CONTACTS) and not contact.is_deleted
+    editor = (
+        can(current_user, Permission.EDIT_CONTACTS)
+        and not contact.is_deleted
+        and not contact.is_erased
+    )
     duplicates = (
         find_duplicates(probe_from_contact(contact), exclude_id=contact.id) if editor else []
     )

@@ -136,9 +136,7 @@ def _merged_into(contact: Contact) -> list[Contact]:
     found: list[Contact] = []
     frontier = [contact.id]
     while frontier:
-        rows = list(
-            db.session.scalars(select(Contact).where(Contact.merged_into_id.in_(frontier)))
-        )
+        rows = list(db.session.scalars(select(Contact).where(Contact.merged_into_id.in_(frontier))))
         found += rows
         frontier = [row.id for row in rows]
     return found

@@ -101,7 +101,9 @@ class SqliteBackend:
     def compact(self, connection: Connection) -> None:
         """Rewrite the index without deleted entries: FTS5 keeps a deleted document's words in
         older segments until they are merged, and erasure needs them gone from the file."""
-        connection.execute(text("INSERT INTO search_contacts (search_contacts) VALUES ('optimize')"))
+        connection.execute(
+            text("INSERT INTO search_contacts (search_contacts) VALUES ('optimize')")
+        )
 
     def match(
         self, terms: list[str], all_of: list[str], any_of: list[list[str]], *, private: bool

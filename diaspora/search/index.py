@@ -110,9 +110,7 @@ def indexed_count() -> int:
 
 def live_count() -> int:
     return (
-        db.session.scalar(
-            select(func.count(Contact.id)).where(live(), Contact.erased_at.is_(None))
-        )
+        db.session.scalar(select(func.count(Contact.id)).where(live(), Contact.erased_at.is_(None)))
         or 0
     )
 
