@@ -15,10 +15,10 @@ from typing import Any
 from sqlalchemy import Text, cast, func, or_
 from sqlalchemy.sql.elements import ColumnElement
 
+from diaspora.contacts.history import ERASED
 from diaspora.models import Contact
 from diaspora.text import fold
 
-ERASED = "[erased]"
 # Shorter strings (a given name alone, "An") would scrub other people's words too.
 MIN_NEEDLE_LENGTH = 5
 
