@@ -10,6 +10,7 @@ that a copy was made (who, which format), and ``render_pdf`` prints the same dic
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -334,6 +335,9 @@ COLUMNS = {
 }
 
 
+_TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d")
+
+
 def cell(value: Any) -> str:
     """A value of the copy as text for the printed table."""
     if value in (None, "", [], {}):
@@ -342,6 +346,8 @@ def cell(value: Any) -> str:
         return str(_l("Yes") if value else _l("No"))
     if isinstance(value, list | dict):
         return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, str) and _TIMESTAMP.match(value):
+        return value[:16].replace("T", " ")  # UTC, to the minute
     return str(value)
 
 
