@@ -12,7 +12,7 @@ from diaspora.contacts.data import ConsentInput, MembershipEntry, data_from_cont
 from diaspora.engagements import services as engagement_services
 from diaspora.engagements.data import ParticipantEntry
 from diaspora.extensions import db
-from diaspora.models import Contact, Submission, User
+from diaspora.models import Contact, ImportBatch, ImportRow, Submission, User
 from tests.contact_helpers import data
 from tests.engagement_helpers import engagement_data
 
@@ -81,6 +81,13 @@ def marked_person(officer: User) -> Contact:
             contact_id=contact.id,
         )
     )
+    # An import: the person's own row, and another person's row that mentions their email.
+    batch = ImportBatch(file_name="hoi-nghi.csv", checksum="0" * 64, kind="csv")
+    batch.rows = [
+        ImportRow(position=0, line=2, cells=[NAME, f"{MARKER}@example.org"], contact_id=contact.id),
+        ImportRow(position=1, line=3, cells=["Lê Văn Khác", f"friend of {MARKER}@example.org"]),
+    ]
+    db.session.add(batch)
     audit.record(
         "delegation.pack",
         actor=officer,

@@ -14,7 +14,7 @@ from diaspora.contacts.data import data_from_contact
 from diaspora.contacts.errors import ContactErased
 from diaspora.dashboard import services as dashboard
 from diaspora.errors import ValidationFailed
-from diaspora.models import AuditEvent, Contact, ContactEmail, Submission
+from diaspora.models import AuditEvent, Contact, ContactEmail, ImportRow, Submission
 from diaspora.privacy import erasure
 from diaspora.reports import services as reports
 from diaspora.search import services as search
@@ -87,6 +87,8 @@ def test_erased_marker_is_in_no_table(db):
     assert erased.country == "DE" and [c.code for c in erased.categories] == ["intellectual"]
     assert all(not record.evidence and record.withdrawn_on for record in erased.consents)
     assert db.session.scalar(select(Submission.id)) is None
+    own, other = db.session.scalars(select(ImportRow).order_by(ImportRow.position))
+    assert own.cells == [] and other.cells == ["Lê Văn Khác", "friend of [erased]"]
     assert db.session.scalars(select(Contact.id)).all() == [contact.id]  # the twin is purged
     event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "contact.erase")).one()
     assert event.details["reason"] == "Request R-12" and event.target_id == contact.id

@@ -261,3 +261,15 @@ def test_cli_copy_and_erase(app, runner, make_user, person, tmp_path):
         assert _db.session.get(Contact, person).is_erased
     again = runner.invoke(args=[*args, "--yes"])
     assert again.exit_code == 1 and "Hồ sơ này đã bị xóa trước đó" in again.output
+
+
+def test_cli_lists_erasures_for_reapplying_after_a_restore(app, runner, make_user, person):
+    admin = make_user("admin")
+    args = ["privacy", "erase", str(person), "--reason", "Ref 5", "--confirm-name", NAME, "--yes"]
+    assert runner.invoke(args=args).exit_code == 0
+    listed = runner.invoke(args=["privacy", "erasures", "--since", "2020-01-01"])
+    assert listed.exit_code == 0
+    record, _when, who, reason = listed.output.strip().split("\t")
+    assert (record, who, reason) == (str(person), admin.email, "Ref 5")
+    later = runner.invoke(args=["privacy", "erasures", "--since", "2999-01-01"])
+    assert later.output == ""

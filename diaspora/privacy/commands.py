@@ -7,6 +7,7 @@ oldest active administrator), so the audit trail says who did it.
 from __future__ import annotations
 
 import sys
+from datetime import UTC
 from pathlib import Path
 
 import click
@@ -73,4 +74,20 @@ def erase_command(
             "Warning: another connection was reading; the write-ahead log is emptied at the "
             "next checkpoint. Run the command again later or restart the application.",
             err=True,
+        )
+
+
+@privacy_cli.command("erasures")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), default=None, help="YYYY-MM-DD (UTC).")
+def erasures_command(since) -> None:
+    """List the erasures (record, when, by whom, reason) as tab-separated lines.
+
+    Keep this list with the backups: after restoring a backup made before an erasure, erase
+    the same records again."""
+    start = since.replace(tzinfo=UTC) if since is not None else None
+    for event in erasure.erasure_log(start):
+        who = event.actor.email if event.actor else ""
+        reason = (event.details or {}).get("reason", "")
+        click.echo(
+            f"{event.target_id}\t{event.occurred_at.isoformat(timespec='seconds')}\t{who}\t{reason}"
         )

@@ -17,6 +17,7 @@ delegation visits — so the yearly report and the dashboard count the same as b
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -186,10 +187,11 @@ def _scrub_import_rows(ids: list[int], words: list[str]) -> int:
     condition = or_(linked, mentions(ImportRow.cells, words)) if words else linked
     changed = 0
     for row in db.session.scalars(select(ImportRow).where(condition)):
-        row.cells = scrub(row.cells, words)
-        row.keys = []
-        row.before = None
-        row.errors = scrub(row.errors, words)
+        if row.contact_id in ids or row.match_id in ids:  # the person's own row: all of it
+            row.cells, row.errors, row.match_reasons, row.keys, row.before = [], {}, [], [], None
+        else:  # another row naming the person: only their words go
+            row.cells, row.errors = scrub(row.cells, words), scrub(row.errors, words)
+            row.keys, row.before = scrub(row.keys, words), scrub(row.before, words)
         changed += 1
     return changed
 
@@ -301,6 +303,15 @@ def erase_contact(
     search_index.compact()
     db.session.flush()
     return report
+
+
+def erasure_log(since: datetime | None = None) -> list[AuditEvent]:
+    """Erasures recorded in the audit trail, oldest first: the list to apply again after a
+    backup from before them is restored."""
+    query = select(AuditEvent).where(AuditEvent.action == "contact.erase")
+    if since is not None:
+        query = query.where(AuditEvent.occurred_at >= since)
+    return list(db.session.scalars(query.order_by(AuditEvent.occurred_at, AuditEvent.id)))
 
 
 def reclaim_space() -> dict[str, int] | None:
