@@ -256,6 +256,9 @@ def _timeline(contact):
 def edit(contact_id: int):
     # A POST for a record deleted meanwhile reaches the service, which explains what happened.
     contact = services.get_contact(contact_id, include_deleted=request.method == "POST")
+    if contact.is_erased:
+        flash(_("This record was erased: it can no longer be changed."), "info")
+        return redirect(url_for(".profile", contact_id=contact.id))
     form = ContactForm()
     if not form.is_submitted():
         form.load(contact)
