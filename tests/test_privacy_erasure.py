@@ -13,7 +13,7 @@ from diaspora.contacts import services
 from diaspora.contacts.data import data_from_contact
 from diaspora.contacts.errors import ContactErased
 from diaspora.dashboard import services as dashboard
-from diaspora.errors import ValidationFailed
+from diaspora.errors import Conflict, ValidationFailed
 from diaspora.models import AuditEvent, Contact, ContactEmail, ImportRow, Submission
 from diaspora.privacy import erasure
 from diaspora.reports import services as reports
@@ -161,3 +161,12 @@ def test_the_confirmation_ignores_case_and_accents(db):
     contact = marked_person(officer)
     assert erasure.confirmation_matches(contact, "  nguyen van ZQMARKX ")
     assert not erasure.confirmation_matches(contact, "Nguyễn Văn")
+
+
+def test_a_merged_record_is_erased_through_its_survivor(db):
+    officer, admin = new_user(), new_user("admin")
+    contact = marked_person(officer)
+    twin = db.session.scalar(select(Contact).where(Contact.merged_into_id == contact.id))
+    with pytest.raises(Conflict) as error:
+        erasure.erase_contact(twin, confirmation=twin.full_name, reason="Ref 1", actor=admin)
+    assert "erase the record it was merged into" in str(error.value.message)
