@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import text
 
 from diaspora.audit import services as audit
-from diaspora.contacts import merge, services
+from diaspora.contacts import merge, services, trash
 from diaspora.contacts.data import ConsentInput, MembershipEntry, data_from_contact
 from diaspora.engagements import services as engagement_services
 from diaspora.engagements.data import ParticipantEntry
@@ -64,6 +64,13 @@ def marked_person(officer: User) -> Contact:
         absorbed_version=twin.version,
         actor=officer,
     )
+    # A copy of the person in the trash, with the same email: purged with the record.
+    copy = services.create_contact(
+        data(full_name="Nguyen Van Zqmarkx", country="FR", emails=[f"{MARKER}@example.org"]),
+        actor=officer,
+        acknowledged=[contact.id],
+    )
+    trash.delete_contact(copy, actor=officer)
     engagement_services.create_engagement(
         engagement_data(
             [contact],

@@ -66,7 +66,7 @@ def erase_command(
     db.session.commit()
     checkpoint = erasure.reclaim_space()
     click.echo(
-        f"Erased record {contact_id}: {len(report.merged_records)} merged records and "
+        f"Erased record {contact_id}: {len(report.purged_records)} merged or trashed copies and "
         f"{report.submissions} submissions purged, {report.audit_events} audit events scrubbed."
     )
     if checkpoint and checkpoint["busy"]:

@@ -31,6 +31,8 @@ from diaspora.extensions import db
 from diaspora.models import (
     AuditEvent,
     Contact,
+    ContactEmail,
+    ContactPhone,
     Engagement,
     EngagementParticipant,
     ImportRow,
@@ -62,6 +64,7 @@ KEPT_DETAIL_KEYS = frozenset(
         "absorbed_id",
         "survivor_id",
         "merged_records",
+        "purged_records",
         "not_duplicates",
         "source",
     }
@@ -95,7 +98,7 @@ def erased_label(contact_id: int) -> str:
 @dataclass
 class ErasureReport:
     contact_id: int
-    merged_records: list[int] = field(default_factory=list)
+    purged_records: list[int] = field(default_factory=list)
     submissions: int = 0
     audit_events: int = 0
     engagements: int = 0
@@ -132,10 +135,33 @@ def check_request(contact: Contact, *, confirmation: str, reason: str) -> str:
     return reason
 
 
-def _merged_into(contact: Contact) -> list[Contact]:
-    """Older records merged into this one, and those merged into them."""
+def _trashed_copies(contact: Contact) -> list[Contact]:
+    """Records in the trash with one of the person's emails or phones: copies of the person
+    (a strong duplicate, as the duplicate check defines it)."""
+    same = []
+    if contact.email_addresses:
+        same.append(Contact.emails.any(ContactEmail.email.in_(contact.email_addresses)))
+    if contact.phone_numbers:
+        same.append(Contact.phones.any(ContactPhone.e164.in_(contact.phone_numbers)))
+    if not same:
+        return []
+    return list(
+        db.session.scalars(
+            select(Contact).where(
+                Contact.id != contact.id,
+                Contact.deleted_at.is_not(None),
+                Contact.merged_into_id.is_(None),
+                Contact.erased_at.is_(None),
+                or_(*same),
+            )
+        )
+    )
+
+
+def _merged_into(*contacts: Contact) -> list[Contact]:
+    """Older records merged into these, and those merged into them."""
     found: list[Contact] = []
-    frontier = [contact.id]
+    frontier = [contact.id for contact in contacts]
     while frontier:
         rows = list(db.session.scalars(select(Contact).where(Contact.merged_into_id.in_(frontier))))
         found += rows
@@ -255,7 +281,8 @@ def erase_contact(
 ) -> ErasureReport:
     """Erase the person for good (the caller commits, then calls ``reclaim_space``)."""
     reason = check_request(contact, confirmation=confirmation, reason=reason)
-    merged = _merged_into(contact)
+    copies = _trashed_copies(contact)
+    merged = copies + _merged_into(contact, *copies)
     words = needles(contact)
     for row in merged:
         for word in needles(row):
@@ -263,7 +290,7 @@ def erase_contact(
                 words.append(word)
     words.sort(key=lambda value: (-len(value), value))
     ids = [contact.id, *(row.id for row in merged)]
-    report = ErasureReport(contact_id=contact.id, merged_records=ids[1:])
+    report = ErasureReport(contact_id=contact.id, purged_records=ids[1:])
 
     report.submissions = db.session.execute(
         delete(Submission)
@@ -290,7 +317,7 @@ def erase_contact(
         target_id=report.contact_id,
         details={
             "reason": scrub_text(reason, words),
-            "merged_records": report.merged_records,
+            "purged_records": report.purged_records,
             "submissions_purged": report.submissions,
             "audit_events_scrubbed": report.audit_events,
             "engagements_scrubbed": report.engagements,
