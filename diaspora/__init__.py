@@ -144,6 +144,7 @@ def _register_blueprints(app: Flask) -> None:
     from diaspora.engagements.views import bp as engagements_bp
     from diaspora.outreach.views import bp as outreach_bp
     from diaspora.plan.views import bp as plan_bp
+    from diaspora.privacy.person_views import bp as person_data_bp
     from diaspora.privacy.request_views import bp as privacy_requests_bp
     from diaspora.privacy.retention_views import bp as retention_bp
     from diaspora.privacy.views import bp as privacy_bp
@@ -190,6 +191,7 @@ def _register_blueprints(app: Flask) -> None:
         delegations_bp,
         privacy_requests_bp,
         retention_bp,
+        person_data_bp,
     ):
         app.register_blueprint(blueprint)
 

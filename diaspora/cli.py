@@ -24,7 +24,6 @@ contacts_cli = AppGroup("contacts", help="Export and import contact lists.")
 backup_cli = AppGroup("backup", help="Back up the database to a file, and restore it.")
 seed_cli = AppGroup("seed", help="Load reference data.")
 report_cli = AppGroup("report", help="Produce reports.")
-privacy_cli = AppGroup("privacy", help="Personal data: retention.")
 
 
 def _fail(error: DomainError) -> None:
@@ -366,28 +365,8 @@ def annual_report_command(year: int, fmt: str, output: str, lang: str) -> None:
     )
 
 
-@privacy_cli.command("purge-submissions")
-@click.option(
-    "--days",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Rejected more than this many days ago (default: REJECTED_SUBMISSION_DAYS).",
-)
-@click.option(
-    "--user", "user_email", help="Account recorded as acting (default: an administrator)."
-)
-def purge_submissions_command(days: int | None, user_email: str | None) -> None:
-    """Remove rejected public submissions decided more than DAYS days ago (audited)."""
-    from diaspora.privacy.retention import purge_rejected_submissions
-
-    actor = _acting_user(user_email)
-    days = days or current_app.config["REJECTED_SUBMISSION_DAYS"]
-    count = purge_rejected_submissions(actor=actor, days=days)
-    db.session.commit()
-    click.echo(f"Removed {count} rejected submission(s) decided more than {days} days ago.")
-
-
 def register_commands(app: Flask) -> None:
+    from diaspora.privacy.commands import privacy_cli
     from diaspora.search.commands import demo_cli, search_cli
 
     for group in (

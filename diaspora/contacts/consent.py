@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from diaspora.audit import services as audit
 from diaspora.contacts import validation
 from diaspora.contacts.data import ConsentInput
-from diaspora.contacts.errors import ContactGone
+from diaspora.contacts.errors import ContactErased, ContactGone
 from diaspora.errors import Conflict, NotFound, ValidationFailed
 from diaspora.extensions import db
 from diaspora.models import (
@@ -111,6 +111,8 @@ def add_consents(contact: Contact, values: dict[str, Any], *, actor: User) -> li
 
 
 def record_consent(contact: Contact, data: ConsentInput, *, actor: User) -> list[ConsentRecord]:
+    if contact.is_erased:
+        raise ContactErased(contact)
     if contact.is_deleted:
         raise ContactGone(contact)
     return add_consents(contact, validate_consent(data), actor=actor)
@@ -130,6 +132,8 @@ def withdraw_consent(
 
     ``actor`` is None when the person withdrew it themselves (through a profile-update link)."""
     contact = record.contact
+    if contact.is_erased:
+        raise ContactErased(contact)
     if contact.is_deleted:
         raise ContactGone(contact)
     if record.withdrawn_on is not None:

@@ -10,9 +10,11 @@ from diaspora.auth.permissions import Permission, requires
 from diaspora.contacts import consent as consent_services
 from diaspora.contacts import services
 from diaspora.contacts.forms import ConsentForm, WithdrawConsentForm
+from diaspora.downloads import download
 from diaspora.errors import DomainError, ValidationFailed
 from diaspora.extensions import db
 from diaspora.forms import apply_errors
+from diaspora.privacy import consent_print
 
 bp = Blueprint("consents", __name__, url_prefix="/contacts")
 
@@ -63,3 +65,27 @@ def withdraw(contact_id: int, consent_id: int):
             db.session.commit()
             flash(_("Consent withdrawal recorded."), "success")
     return redirect(url_for("contacts.profile", contact_id=contact.id, _anchor="consent"))
+
+
+def _sheet(contact_id: int, consent_id: int):
+    """The printed consent record; showing its evidence is a view of personal details."""
+    contact = services.get_contact(contact_id, include_deleted=True)
+    record = consent_services.get_consent(contact, consent_id)
+    reader = current_user._get_current_object()
+    services.record_personal_access(contact, actor=reader, context="consent_print")
+    db.session.commit()
+    return consent_print.consent_sheet(record, reader=reader)
+
+
+@bp.route("/<int:contact_id>/consents/<int:consent_id>/print")
+@requires(Permission.VIEW_PERSONAL)
+def print_page(contact_id: int, consent_id: int):
+    return consent_print.render_html(_sheet(contact_id, consent_id), page=True)
+
+
+@bp.route("/<int:contact_id>/consents/<int:consent_id>/print.pdf")
+@requires(Permission.VIEW_PERSONAL)
+def print_pdf(contact_id: int, consent_id: int):
+    sheet = _sheet(contact_id, consent_id)
+    name = _("consent-record-%(id)d.pdf", id=sheet.record.id)
+    return download(consent_print.render_pdf(sheet), name, "application/pdf")

@@ -73,7 +73,7 @@ class DuplicateMatch:
 
 
 def _live(statement, exclude_id: int | None):
-    statement = statement.where(Contact.deleted_at.is_(None))
+    statement = statement.where(Contact.deleted_at.is_(None), Contact.erased_at.is_(None))
     if exclude_id is not None:
         statement = statement.where(Contact.id != exclude_id)
     return statement

@@ -50,3 +50,17 @@ class AlreadySaved(Conflict):
     def __init__(self, contact) -> None:
         super().__init__(_l("This form was already saved; no second record was created."))
         self.contact = contact
+
+
+class ContactErased(Conflict):
+    """The record was erased: it holds no personal data any more and is never edited again."""
+
+    def __init__(self, contact, message=None) -> None:
+        super().__init__(
+            message
+            or _l(
+                "This record was erased at the person's request: it can no longer be changed. "
+                "Nothing has been saved."
+            )
+        )
+        self.contact = contact

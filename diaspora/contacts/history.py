@@ -13,6 +13,8 @@ from diaspora.extensions import db
 from diaspora.models import AuditEvent, Contact
 
 HIDDEN = object()  # marks a value the reader may not see
+# What erasure leaves in the audit trail in place of the person's values.
+ERASED = "[erased]"
 
 
 @dataclass

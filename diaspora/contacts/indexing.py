@@ -15,7 +15,7 @@ from diaspora.models import Contact
 from diaspora.text import fold, word_key, word_prefix_text
 
 # Callables (contact_id, event) run after a service changed a contact; event is one of
-# "create", "update", "merge", "delete", "restore", "purge".
+# "create", "update", "merge", "delete", "restore", "purge", "erase".
 CHANGE_LISTENERS: list[Callable[[int, str], None]] = []
 
 

@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 
 from diaspora.audit import services as audit
 from diaspora.contacts.data import WILLINGNESS_FLAGS
-from diaspora.contacts.errors import ContactGone, StaleVersion
+from diaspora.contacts.errors import ContactErased, ContactGone, StaleVersion
 from diaspora.contacts.indexing import notify, refresh_derived
 from diaspora.contacts.languages import canonical_order
 from diaspora.contacts.services import flush_versioned
@@ -84,6 +84,8 @@ def check_pair(survivor: Contact, absorbed: Contact) -> None:
     if survivor.id == absorbed.id:
         raise ValidationFailed.single("absorbed", _l("A record cannot be merged with itself."))
     for contact in (survivor, absorbed):
+        if contact.is_erased:
+            raise ContactErased(contact)
         if contact.is_deleted:
             raise ContactGone(contact)
 

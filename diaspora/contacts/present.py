@@ -11,7 +11,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from diaspora.contacts.history import HIDDEN, HistoryEntry
+from diaspora.contacts.history import ERASED, HIDDEN, HistoryEntry
 from diaspora.contacts.labels import ACTIONS, CODED_VALUES, FIELD_LABELS, LEVELS, PURPOSES
 from diaspora.contacts.languages import language_name
 from diaspora.contacts.validation import display_phone
@@ -31,6 +31,8 @@ class Lookups:
 def format_value(name: str, value: Any, lookups: Lookups) -> str:
     if value is HIDDEN:
         return _("(hidden)")
+    if value == ERASED:
+        return _("(erased)")
     if value in (None, "", []):
         return "—"
     if isinstance(value, bool):

@@ -21,7 +21,13 @@ from diaspora.contacts import consent as consents
 from diaspora.contacts import record_validation
 from diaspora.contacts.data import ConsentInput, ContactData
 from diaspora.contacts.duplicates import find_duplicates, probe_from_values
-from diaspora.contacts.errors import AlreadySaved, ContactGone, DuplicatesFound, StaleVersion
+from diaspora.contacts.errors import (
+    AlreadySaved,
+    ContactErased,
+    ContactGone,
+    DuplicatesFound,
+    StaleVersion,
+)
 from diaspora.contacts.indexing import notify, refresh_derived
 from diaspora.contacts.languages import canonical_order
 from diaspora.contacts.organizations import find_or_create_organization
@@ -248,6 +254,8 @@ def update_contact(
     acknowledged: Collection[int] = (),
 ) -> dict[str, list]:
     """Save an edit made on ``expected_version``; returns the field diff ({} when unchanged)."""
+    if contact.is_erased:
+        raise ContactErased(contact)
     if contact.is_deleted:
         raise ContactGone(contact)
     store_consent = contact.active_consent("store_process") is not None

@@ -215,7 +215,11 @@ def profile(contact_id: int):
     if personal:
         services.record_personal_access(contact, actor=_actor(), context="profile")
         db.session.commit()
-    editor = can(current_user, Permission.EDIT_CONTACTS) and not contact.is_deleted
+    editor = (
+        can(current_user, Permission.EDIT_CONTACTS)
+        and not contact.is_deleted
+        and not contact.is_erased
+    )
     duplicates = (
         find_duplicates(probe_from_contact(contact), exclude_id=contact.id) if editor else []
     )
@@ -252,6 +256,9 @@ def _timeline(contact):
 def edit(contact_id: int):
     # A POST for a record deleted meanwhile reaches the service, which explains what happened.
     contact = services.get_contact(contact_id, include_deleted=request.method == "POST")
+    if contact.is_erased:
+        flash(_("This record was erased: it can no longer be changed."), "info")
+        return redirect(url_for(".profile", contact_id=contact.id))
     form = ContactForm()
     if not form.is_submitted():
         form.load(contact)

@@ -58,11 +58,17 @@ PERSONAL = ("phones", "emails")
 
 
 def may_share(contact: Contact) -> bool:
-    """May this contact's phone and email go into a delegation pack?"""
-    return (
-        contact.active_consent(ConsentPurpose.SHARING) is not None
-        or contact.legal_basis == LegalBasis.STATE_FUNCTION
+    """May this contact's phone and email go into a delegation pack?
+
+    An active sharing consent, or the state-function basis — unless the person withdrew a
+    sharing consent: from then on their details are not shared, whatever the basis."""
+    if contact.active_consent(ConsentPurpose.SHARING) is not None:
+        return True
+    withdrew = any(
+        record.purpose == ConsentPurpose.SHARING and record.withdrawn_on is not None
+        for record in contact.consents
     )
+    return contact.legal_basis == LegalBasis.STATE_FUNCTION and not withdrew
 
 
 def pack_columns(columns: tuple[str, ...], with_personal: bool) -> list[str]:

@@ -101,6 +101,7 @@ def suggest(visit: DelegationVisit, *, today: date, limit: int = LIMIT) -> Sugge
         Contact.country == visit.country,
         Contact.deleted_at.is_(None),
         Contact.merged_into_id.is_(None),
+        Contact.erased_at.is_(None),
         Contact.status == ContactStatus.ACTIVE,
     )
     counts = db.session.execute(

@@ -137,6 +137,9 @@ class Contact(Base):
     merged_into_id: Mapped[int | None] = mapped_column(
         ForeignKey("contacts.id", ondelete="SET NULL"), index=True
     )
+    # Erasure (diaspora.privacy.erasure): the personal data is gone for good; the anonymous
+    # record stays so that counts in reports stay right, and can never be edited again.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -171,6 +174,10 @@ class Contact(Base):
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
+
+    @property
+    def is_erased(self) -> bool:
+        return self.erased_at is not None
 
     @property
     def is_merged(self) -> bool:

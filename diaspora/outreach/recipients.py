@@ -51,7 +51,11 @@ def language_for(outreach: Outreach, contact: Contact) -> str:
 
 def left_out_reason(contact: Contact) -> str | None:
     """Why a contact may not receive outreach (a key of ``labels.REASONS``), or None."""
-    if contact.deleted_at is not None or contact.merged_into_id is not None:
+    if (
+        contact.deleted_at is not None
+        or contact.merged_into_id is not None
+        or contact.erased_at is not None
+    ):
         return "removed"
     if contact.status == ContactStatus.DECEASED:
         return "deceased"

@@ -24,7 +24,7 @@ from diaspora.contacts import consent as consents
 from diaspora.contacts import services as contacts
 from diaspora.contacts import validation as check
 from diaspora.contacts.data import ContactData
-from diaspora.contacts.errors import ContactGone
+from diaspora.contacts.errors import ContactErased, ContactGone
 from diaspora.errors import Conflict, NotFound, ValidationFailed
 from diaspora.extensions import db
 from diaspora.models import (
@@ -61,6 +61,8 @@ def _digest(secret: str) -> str:
 
 def issue_link(contact: Contact, *, actor: User, days: int) -> IssuedLink:
     """A new link for ``contact``; earlier links still unused are withdrawn."""
+    if contact.is_erased:
+        raise ContactErased(contact)
     if contact.is_deleted:
         raise ContactGone(contact)
     if not 1 <= days <= MAX_DAYS:

@@ -98,6 +98,13 @@ class SqliteBackend:
     def clear(self, connection: Connection) -> None:
         connection.execute(text("DELETE FROM search_contacts"))
 
+    def compact(self, connection: Connection) -> None:
+        """Rewrite the index without deleted entries: FTS5 keeps a deleted document's words in
+        older segments until they are merged, and erasure needs them gone from the file."""
+        connection.execute(
+            text("INSERT INTO search_contacts (search_contacts) VALUES ('optimize')")
+        )
+
     def match(
         self, terms: list[str], all_of: list[str], any_of: list[list[str]], *, private: bool
     ) -> Match:
@@ -148,6 +155,9 @@ class PostgresBackend:
 
     def clear(self, connection: Connection) -> None:
         connection.execute(text("DELETE FROM search_contacts"))
+
+    def compact(self, connection: Connection) -> None:
+        """Nothing inside a transaction: a deleted row waits for VACUUM (see docs/privacy.md)."""
 
     def match(
         self, terms: list[str], all_of: list[str], any_of: list[list[str]], *, private: bool

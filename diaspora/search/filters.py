@@ -98,7 +98,8 @@ def tag_groups(query: SearchQuery) -> tuple[list[str], list[list[str]]]:
 
 def untagged_conditions(query: SearchQuery) -> list[ColumnElement[bool]]:
     """The filters that stay plain SQL when the index answers the tagged ones."""
-    result: list[ColumnElement[bool]] = [live()]
+    # Erased records stay for the counts in reports, but are never found again.
+    result: list[ColumnElement[bool]] = [live(), Contact.erased_at.is_(None)]
     if query.organizations:
         result.append(
             exists().where(

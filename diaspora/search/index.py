@@ -30,7 +30,7 @@ def _load(contact_ids: list[int]) -> list[Contact]:
     return list(
         db.session.scalars(
             select(Contact)
-            .where(Contact.id.in_(contact_ids), live())
+            .where(Contact.id.in_(contact_ids), live(), Contact.erased_at.is_(None))
             .options(
                 selectinload(Contact.expertise)
                 .selectinload(ContactExpertise.field)
@@ -54,6 +54,11 @@ def reindex(contact_ids: list[int]) -> None:
             backend.delete(connection, contact_id)
         else:
             backend.upsert(connection, document_for(contact))
+
+
+def compact() -> None:
+    """Leave no trace of deleted entries in the index's storage (used by erasure)."""
+    _backend().compact(db.session.connection())
 
 
 def on_contact_change(contact_id: int, change: str) -> None:
@@ -82,7 +87,11 @@ def rebuild(*, batch: int = 500, progress: Callable[[int, int], None] | None = N
     connection = db.session.connection()
     backend = _backend()
     backend.clear(connection)
-    ids = list(db.session.scalars(select(Contact.id).where(live()).order_by(Contact.id)))
+    ids = list(
+        db.session.scalars(
+            select(Contact.id).where(live(), Contact.erased_at.is_(None)).order_by(Contact.id)
+        )
+    )
     for start in range(0, len(ids), batch):
         chunk = ids[start : start + batch]
         for contact in _load(chunk):
@@ -100,7 +109,10 @@ def indexed_count() -> int:
 
 
 def live_count() -> int:
-    return db.session.scalar(select(func.count(Contact.id)).where(live())) or 0
+    return (
+        db.session.scalar(select(func.count(Contact.id)).where(live(), Contact.erased_at.is_(None)))
+        or 0
+    )
 
 
 def register() -> None:

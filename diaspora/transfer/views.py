@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import tempfile
 from datetime import date
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from flask import (
     Blueprint,
@@ -23,6 +23,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from diaspora.auth.permissions import Permission, can, requires
+from diaspora.downloads import download
 from diaspora.errors import DomainError
 from diaspora.extensions import db
 from diaspora.forms import apply_errors, choices
@@ -53,18 +54,6 @@ ACTION_LABELS = {
 
 def _actor():
     return current_user._get_current_object()
-
-
-def download(body, file_name: str, mimetype: str) -> Response:
-    """An attachment that caches nowhere and is never sniffed as something else."""
-    response = Response(body, mimetype=mimetype)
-    ascii_name = file_name.encode("ascii", "ignore").decode() or "export"
-    response.headers["Content-Disposition"] = (
-        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(file_name)}"
-    )
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 # --- export ---
