@@ -35,18 +35,17 @@ class HistoryEntry:
 
 
 def target_events(
-    target_type: str, target_id: int, actions: Iterable[str], *, limit: int
+    target_type: str, target_id: int, actions: Iterable[str] | None = None, *, limit: int
 ) -> list[AuditEvent]:
-    """The record's events among ``actions``, newest first, with their actors loaded."""
+    """The record's events (only ``actions`` when given), newest first, actors loaded."""
+    statement = select(AuditEvent).where(
+        AuditEvent.target_type == target_type, AuditEvent.target_id == target_id
+    )
+    if actions is not None:
+        statement = statement.where(AuditEvent.action.in_(tuple(actions)))
     return list(
         db.session.scalars(
-            select(AuditEvent)
-            .where(
-                AuditEvent.target_type == target_type,
-                AuditEvent.target_id == target_id,
-                AuditEvent.action.in_(tuple(actions)),
-            )
-            .options(selectinload(AuditEvent.actor))
+            statement.options(selectinload(AuditEvent.actor))
             .order_by(AuditEvent.id.desc())
             .limit(limit)
         )

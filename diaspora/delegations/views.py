@@ -7,8 +7,6 @@ service's messages back on the form, and nothing typed is lost.
 
 from __future__ import annotations
 
-import secrets
-
 from flask import (
     Blueprint,
     current_app,
@@ -31,14 +29,13 @@ from diaspora.delegations.forms import (
     PackForm,
     VisitFilterForm,
     VisitForm,
-    ids_in,
 )
 from diaspora.delegations.labels import ACTIONS
 from diaspora.delegations.meetings import record_meetings
 from diaspora.delegations.pack import export_pack, may_share
 from diaspora.errors import DomainError, ValidationFailed
 from diaspora.extensions import db
-from diaspora.forms import ConfirmForm, apply_errors, choices
+from diaspora.forms import ConfirmForm, apply_errors, choices, ids_in, start_entry
 from diaspora.i18n import current_language
 from diaspora.models import Contact
 from diaspora.plan.services import list_plan_tasks
@@ -101,9 +98,7 @@ def new():
     form = VisitForm()
     _prepare(form)
     if not form.is_submitted():
-        form.entry_key.data = secrets.token_urlsafe(24)
-        codes = {choice.value for choice in form.plan_tasks.choices}
-        form.plan_tasks.data = [code for code in request.args.getlist("task") if code in codes]
+        start_entry(form, request.args.getlist("task"))
         return _form_page(form)
     if form.validate_on_submit():
         try:

@@ -6,7 +6,6 @@ service's messages back on the form, or gets its own page (409 conflict).
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass, field
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
@@ -25,14 +24,13 @@ from diaspora.engagements.forms import (
     FIND,
     EngagementFilterForm,
     EngagementForm,
-    ids_in,
 )
 from diaspora.engagements.history import engagement_history, history_entry
 from diaspora.engagements.labels import ROLES, TYPES
 from diaspora.engagements.present import date_range, history_rows
 from diaspora.errors import DomainError, ValidationFailed
 from diaspora.extensions import db
-from diaspora.forms import ConfirmForm, apply_errors, choices
+from diaspora.forms import ConfirmForm, apply_errors, choices, ids_in, start_entry
 from diaspora.i18n import current_language
 from diaspora.models import Contact
 from diaspora.plan.services import list_plan_tasks
@@ -214,11 +212,9 @@ def new():
     form = EngagementForm()
     _prepare(form)
     if not form.is_submitted():
-        form.entry_key.data = secrets.token_urlsafe(24)
+        start_entry(form, request.args.getlist("task"))
         for contact in services.live_contacts(request.args.getlist("contact", type=int)[:500]):
             form.add_participant(contact.id)
-        codes = {choice.value for choice in form.plan_tasks.choices}
-        form.plan_tasks.data = [code for code in request.args.getlist("task") if code in codes]
         if request.args.get("type") in TYPES:
             form.type.data = request.args["type"]
         return _form_page(form)

@@ -7,8 +7,6 @@ service's messages back on the form, and nothing typed is lost.
 
 from __future__ import annotations
 
-import secrets
-
 from flask import (
     Blueprint,
     current_app,
@@ -26,7 +24,7 @@ from sqlalchemy import select
 from diaspora.auth.permissions import Permission, can, requires
 from diaspora.errors import Conflict, DomainError, PermissionDenied, ValidationFailed
 from diaspora.extensions import db
-from diaspora.forms import apply_errors, choices
+from diaspora.forms import apply_errors, choices, ids_in, start_entry
 from diaspora.i18n import current_language
 from diaspora.models import Contact, OutreachStatus
 from diaspora.outreach import hooks, recipients, services
@@ -43,7 +41,6 @@ from diaspora.outreach.forms import (
     OutreachForm,
     RecipientsForm,
     VersionForm,
-    ids_in,
 )
 from diaspora.outreach.labels import (
     ACTIONS,
@@ -156,9 +153,7 @@ def new():
     form = OutreachForm()
     _prepare(form)
     if not form.is_submitted():
-        form.entry_key.data = secrets.token_urlsafe(24)
-        codes = {choice.value for choice in form.plan_tasks.choices}
-        form.plan_tasks.data = [code for code in request.args.getlist("task") if code in codes]
+        start_entry(form, request.args.getlist("task"))
         if request.args.get("occasion") in OCCASIONS:
             form.occasion.data = request.args["occasion"]
         return _form_page(form)
