@@ -152,6 +152,34 @@ def test_bad_visits_keep_the_input_and_save_nothing(
     assert page_state(app) == before
 
 
+def test_a_second_click_on_save_creates_no_second_visit(client, login_as, app):
+    login_as("officer", locale="en")
+    data = form()
+    first = client.post("/delegations/new", data=data)
+    assert first.status_code == 302
+    before = page_state(app)
+    again = client.post("/delegations/new", data=data)
+    visit_id = int(first.headers["Location"].rstrip("/").split("/")[-2])
+    assert again.status_code == 302
+    assert again.headers["Location"].endswith(f"/delegations/{visit_id}")
+    assert "no second visit was created" in html(client.get(again.headers["Location"]))
+    assert page_state(app) == before
+
+
+def test_a_stale_edit_answers_409_and_keeps_the_input(client, login_as, app):
+    login_as("officer", locale="en")
+    visit_id = create(client)
+    saved = client.post(f"/delegations/{visit_id}/edit", data=form(version="1", leader="A"))
+    assert saved.status_code == 302
+    before = page_state(app)
+    stale = client.post(f"/delegations/{visit_id}/edit", data=form(version="1", leader="Bùi B"))
+    assert stale.status_code == 409
+    assert "Someone else changed this visit" in html(stale)
+    assert 'value="Bùi B"' in html(stale)  # the officer's input is kept
+    assert 'name="version" type="hidden" value="2"' in html(stale)
+    assert page_state(app) == before
+
+
 def test_a_destination_with_no_contacts_says_so(client, login_as, app, people):
     login_as("officer", locale="en")
     visit_id = create(client, country="IS", cities="Reykjavík", fields=[])

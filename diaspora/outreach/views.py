@@ -54,6 +54,7 @@ from diaspora.outreach.labels import (
 from diaspora.outreach.letters import export_letters
 from diaspora.outreach.validation import placeholder_list
 from diaspora.plan.services import list_plan_tasks
+from diaspora.saving import save_edit, save_new
 from diaspora.search.query import SearchQuery
 from diaspora.search.services import matching_ids
 from diaspora.transfer.views import download
@@ -160,19 +161,17 @@ def new():
     if form.step.data == PREVIEW:
         return _form_page(form, preview=_preview(form))
     if form.validate_on_submit():
-        try:
-            outreach = services.create_outreach(
+        outreach, answer = save_new(
+            form,
+            lambda: services.create_outreach(
                 form.to_data(), actor=_actor(), entry_key=form.entry_key.data or None
-            )
-        except services.OutreachAlreadySaved as error:
-            db.session.rollback()
-            flash(str(error.message), "info")
-            return redirect(url_for(".show", outreach_id=error.outreach.id))
-        except DomainError as error:
-            db.session.rollback()
-            apply_errors(form, error)
-        else:
-            db.session.commit()
+            ),
+            already_saved=services.OutreachAlreadySaved,
+            earlier_url=lambda error: url_for(".show", outreach_id=error.outreach.id),
+        )
+        if answer is not None:
+            return answer
+        if outreach is not None:
             flash(
                 _(
                     "The outreach “%(title)s” was saved as a draft. Now choose its recipients.",
@@ -199,25 +198,21 @@ def edit(outreach_id: int):
     if form.step.data == PREVIEW:
         return _form_page(form, outreach, preview=_preview(form, outreach))
     if form.validate_on_submit():
-        try:
-            changes = services.update_outreach(
+        changes, status = save_edit(
+            form,
+            lambda: services.update_outreach(
                 outreach, form.to_data(), expected_version=form.expected_version(), actor=_actor()
-            )
-        except services.OutreachChanged as error:
-            db.session.rollback()
-            form.form_errors.append(str(error.message))
-            form.version.data = str(services.get_outreach(outreach_id).version)
-            return _form_page(form, outreach, status=409)
-        except DomainError as error:
-            db.session.rollback()
-            apply_errors(form, error)
+            ),
+            changed=services.OutreachChanged,
+            current_version=lambda: services.get_outreach(outreach_id).version,
+        )
+        if changes is None:
+            return _form_page(form, outreach, status=status)
+        if changes:
+            flash(_("Changes saved."), "success")
         else:
-            db.session.commit()
-            if changes:
-                flash(_("Changes saved."), "success")
-            else:
-                flash(_("Nothing to save: the outreach already has these values."), "info")
-            return redirect(url_for(".show", outreach_id=outreach.id))
+            flash(_("Nothing to save: the outreach already has these values."), "info")
+        return redirect(url_for(".show", outreach_id=outreach.id))
     return _form_page(form, outreach, status=422 if form.errors else 200)
 
 
