@@ -17,6 +17,8 @@ from diaspora.contacts.languages import language_name
 from diaspora.contacts.validation import display_phone
 from diaspora.countries import country_name
 from diaspora.i18n import format_date
+from diaspora.reference.categories import list_categories
+from diaspora.reference.services import taxonomy
 
 
 @dataclass
@@ -26,6 +28,18 @@ class Lookups:
     language: str
     categories: dict[str, str]  # code -> name
     fields: dict[str, str]  # code -> "code name"
+
+
+def lookups_for(language: str) -> Lookups:
+    """The names of every field of expertise and category, inactive ones included (old
+    records and history still name them), for the pages and prints that show coded values."""
+    fields = {
+        row.code: f"{row.code} {row.name(language)}"
+        for group in taxonomy(include_inactive=True)
+        for row in (group, *group.children)
+    }
+    categories = {row.code: row.name(language) for row in list_categories(include_inactive=True)}
+    return Lookups(language=language, categories=categories, fields=fields)
 
 
 def format_value(name: str, value: Any, lookups: Lookups) -> str:

@@ -25,6 +25,7 @@ from diaspora.models import (
     User,
     utcnow,
 )
+from diaspora.plan.services import plan_tasks_from_codes
 from diaspora.text import clean, clean_lines, strip_controls, word_key
 
 LIMITS = {
@@ -207,28 +208,10 @@ def _survivor(contact: Contact | None) -> Contact | None:
 
 
 def _plan_tasks(codes: list, errors: Errors) -> list[PlanTask]:
-    wanted = []
-    for raw in codes:
-        code = clean(raw if isinstance(raw, str) else str(raw)).upper()
-        if code and code not in wanted:
-            wanted.append(code)
-    if not wanted:
-        return []
-    found = {
-        row.code: row
-        for row in db.session.scalars(db.select(PlanTask).where(PlanTask.code.in_(wanted)))
-    }
-    missing = [code for code in wanted if code not in found]
-    if missing:
-        add(
-            errors,
-            "plan_tasks",
-            _l(
-                "“%(codes)s” is not a task of the plan; use codes such as II.4 or IV.2.",
-                codes=", ".join(code[:16] for code in missing[:5]),
-            ),
-        )
-    return sorted(found.values(), key=lambda row: row.position)
+    tasks, unknown = plan_tasks_from_codes(codes)
+    if unknown:
+        add(errors, "plan_tasks", unknown)
+    return tasks
 
 
 def _organizations(names: list, errors: Errors) -> list[str]:

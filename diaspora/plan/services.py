@@ -41,7 +41,8 @@ def linked_to_task(model: type, code: str, *order_by) -> list:
 def plan_tasks_from_codes(codes: list) -> tuple[list[PlanTask], object | None]:
     """The plan tasks named by codes as typed (trimmed, upper-cased, each once), in the plan's
     order, and the message for codes that name no task (None when every code is known).
-    Shared by the forms that link work to plan tasks (outreach, delegation visits)."""
+    Shared by the forms that link work to plan tasks (engagements, outreach, delegation
+    visits)."""
     wanted = distinct_codes(codes)
     if not wanted:
         return [], None
