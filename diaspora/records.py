@@ -1,6 +1,6 @@
 """Pieces shared by the records officers prepare through a versioned form and link to plan
 tasks (delegation visits, outreach): the double-submit guard, the stale-version guard on
-flush, a page of a list, and registering a feature's hooks.
+flush, a page of a list (and where it stands), and registering a feature's hooks.
 
 Each feature keeps its own rules, messages and audit details; these helpers only do the part
 that is the same for all.
@@ -9,6 +9,7 @@ that is the same for all.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, func, select
@@ -46,6 +47,34 @@ def page_of(statement: Select, *, page: int, per_page: int) -> tuple[list, int]:
     page = max(1, page)
     rows = db.session.execute(statement.limit(per_page).offset((page - 1) * per_page)).all()
     return rows, total
+
+
+@dataclass(frozen=True)
+class PageInfo:
+    """Where a page stands in a list, as ``templates/_macros/pagination.html`` reads it."""
+
+    page: int
+    pages: int
+
+    @classmethod
+    def of(cls, page: int, total: int, per_page: int) -> PageInfo:
+        return cls(page=page, pages=max(1, -(-total // per_page)))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
 
 
 def add_hooks(*pairs: tuple[list, Callable]) -> None:

@@ -312,3 +312,18 @@ def test_plan_task_page_lists_visits(client, login_as):
     page = html(client.get("/plan/II.4"))
     assert f'href="/delegations/{visit_id}"' in page
     assert 'href="/delegations/new?task=II.4"' in page
+
+
+def test_the_list_pages_and_keeps_its_filter(client, login_as, app, monkeypatch):
+    login_as("officer", locale="en")
+    for _ in range(3):
+        create(client)  # May 2026: past
+    monkeypatch.setitem(app.config, "PER_PAGE", 2)
+    first = html(client.get("/delegations/?when=past"))
+    assert "Page 1 of 2" in first
+    assert 'href="/delegations/?page=2&amp;when=past" rel="next"' in first
+    second = html(client.get("/delegations/?when=past&page=2"))
+    assert "Page 2 of 2" in second
+    assert 'href="/delegations/?page=1&amp;when=past" rel="prev"' in second
+    single = html(client.get("/delegations/?when=upcoming"))
+    assert 'class="pagination"' not in single

@@ -39,6 +39,7 @@ from diaspora.forms import ConfirmForm, apply_errors, choices, ids_in, start_ent
 from diaspora.i18n import current_language
 from diaspora.models import Contact
 from diaspora.plan.services import list_plan_tasks
+from diaspora.records import PageInfo
 from diaspora.reference.services import taxonomy
 from diaspora.saving import save_edit, save_new
 from diaspora.search.query import SearchQuery
@@ -75,8 +76,7 @@ def index():
         "delegations/list.html",
         rows=rows,
         total=total,
-        page=page,
-        pages=max(1, -(-total // per_page)),
+        pager=PageInfo.of(page, total, per_page),
         filters=filters,
         when=when,
     )

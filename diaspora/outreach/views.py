@@ -44,6 +44,7 @@ from diaspora.outreach.labels import (
 )
 from diaspora.outreach.validation import placeholder_list
 from diaspora.plan.services import list_plan_tasks
+from diaspora.records import PageInfo
 from diaspora.saving import save_edit, save_new
 
 bp = Blueprint("outreach", __name__, url_prefix="/outreach")
@@ -97,8 +98,7 @@ def index():
         "outreach/list.html",
         rows=rows,
         total=total,
-        page=page,
-        pages=max(1, -(-total // per_page)),
+        pager=PageInfo.of(page, total, per_page),
         filters=filters,
         status=status,
         **page_labels(),
