@@ -1,6 +1,6 @@
 """Pieces shared by the records officers prepare through a versioned form and link to plan
-tasks (delegation visits, outreach): the double-submit guard, the stale-version guard on
-flush, a page of a list (and where it stands), and registering a feature's hooks.
+tasks (engagements, delegation visits, outreach): the double-submit guard, the stale-version
+guard on flush, a page of a list (and where it stands), and registering a feature's hooks.
 
 Each feature keeps its own rules, messages and audit details; these helpers only do the part
 that is the same for all.
