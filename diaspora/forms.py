@@ -32,6 +32,11 @@ def apply_errors(form: FlaskForm, error: DomainError) -> None:
         target.extend(str(message) for message in messages)
 
 
+# The contact finder's buttons (engagement form, outreach recipients): search, then add the
+# ticked results, all the results, or record numbers typed in.
+FIND, ADD_SELECTED, ADD_ALL, ADD_NUMBERS = "find", "add", "add_all", "add_numbers"
+
+
 class MultiCheckboxField(SelectMultipleField):
     """A group of checkboxes; never pre-ticked unless the data says so."""
 
@@ -46,6 +51,18 @@ def ids_in(text: str | None) -> list[int]:
         if part.isdigit() and len(part) <= 10 and 0 < int(part) < 2**31 and int(part) not in result:
             result.append(int(part))
     return result
+
+
+def finder_ids(form: FlaskForm, step: str) -> list[int]:
+    """The record numbers an "add" button of the contact finder asks for (``found``,
+    ``found_ids`` and ``add_numbers`` fields); [] for any other step."""
+    if step == ADD_SELECTED:
+        return ids_in(",".join(form.found.data or []))
+    if step == ADD_ALL:
+        return ids_in(form.found_ids.data)
+    if step == ADD_NUMBERS:
+        return ids_in(form.add_numbers.data)
+    return []
 
 
 def version_number(field: HiddenField) -> int:

@@ -34,6 +34,18 @@ class HistoryEntry:
     details: dict = field(default_factory=dict)
 
 
+@dataclass
+class HistoryRow:
+    """An entry as the history macro (``templates/_macros/history.html``) shows it: labels and
+    values already put into words in the reader's language."""
+
+    occurred_at: Any
+    actor: str
+    action: str
+    summary: str
+    changes: list[tuple[str, str, str]]
+
+
 def target_events(
     target_type: str, target_id: int, actions: Iterable[str] | None = None, *, limit: int
 ) -> list[AuditEvent]:

@@ -11,6 +11,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
+from diaspora.audit.history import HistoryRow
 from diaspora.contacts.history import ERASED, HIDDEN, HistoryEntry
 from diaspora.contacts.labels import ACTIONS, CODED_VALUES, FIELD_LABELS, LEVELS, PURPOSES
 from diaspora.contacts.languages import language_name
@@ -85,15 +86,6 @@ def _expertise(item: dict, lookups: Lookups) -> str:
     if item.get("years") is not None:
         extras.append(_("%(n)d years", n=item["years"]))
     return f"{text} ({', '.join(extras)})" if extras else text
-
-
-@dataclass
-class HistoryRow:
-    occurred_at: Any
-    actor: str
-    action: str
-    summary: str
-    changes: list[tuple[str, str, str]]
 
 
 def history_rows(entries: list[HistoryEntry], lookups: Lookups) -> list[HistoryRow]:

@@ -28,7 +28,7 @@ from diaspora.models import Engagement
 
 MAX_ROWS = 2000
 # Buttons of the engagement form: what the post asks for.
-FIND, ADD_SELECTED, ADD_ALL, ADD_NUMBERS, SAVE = "find", "add", "add_all", "add_numbers", "save"
+SAVE = "save"
 
 
 def _lines(text: str | None) -> list[str]:

@@ -18,10 +18,6 @@ from diaspora.contacts.organizations import list_organizations
 from diaspora.engagements import hooks, services, trash
 from diaspora.engagements.errors import EngagementAlreadySaved, EngagementChanged
 from diaspora.engagements.forms import (
-    ADD_ALL,
-    ADD_NUMBERS,
-    ADD_SELECTED,
-    FIND,
     EngagementFilterForm,
     EngagementForm,
 )
@@ -30,7 +26,17 @@ from diaspora.engagements.labels import ROLES, TYPES
 from diaspora.engagements.present import date_range, history_rows
 from diaspora.errors import DomainError, ValidationFailed
 from diaspora.extensions import db
-from diaspora.forms import ConfirmForm, apply_errors, choices, ids_in, start_entry
+from diaspora.forms import (
+    ADD_ALL,
+    ADD_NUMBERS,
+    ADD_SELECTED,
+    FIND,
+    ConfirmForm,
+    apply_errors,
+    choices,
+    finder_ids,
+    start_entry,
+)
 from diaspora.i18n import current_language
 from diaspora.models import Contact
 from diaspora.plan.services import list_plan_tasks
@@ -140,12 +146,8 @@ def _finder_step(form: EngagementForm) -> Finder | None:
     if step == FIND:
         return _search(form)
     if step in (ADD_SELECTED, ADD_ALL, ADD_NUMBERS):
-        if step == ADD_SELECTED:
-            wanted = ids_in(",".join(form.found.data or []))
-        elif step == ADD_ALL:
-            wanted = ids_in(form.found_ids.data)
-        else:
-            wanted = ids_in(form.add_numbers.data)
+        wanted = finder_ids(form, step)
+        if step == ADD_NUMBERS:
             known = {row.id for row in services.live_contacts(wanted)}
             unknown = [str(i) for i in wanted if i not in known]
             if unknown or not wanted:

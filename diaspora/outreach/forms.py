@@ -17,15 +17,7 @@ from diaspora.outreach.data import OutreachData
 from diaspora.outreach.labels import CHANNELS, DELIVERY, FIELD_LABELS, OCCASIONS, SINGLE_LANGUAGE
 
 PREVIEW, SAVE = "preview", "save"
-FIND, ADD_SELECTED, ADD_ALL, ADD_NUMBERS, ADD_SEARCH, REMOVE, DELIVERY_STEP = (
-    "find",
-    "add",
-    "add_all",
-    "add_numbers",
-    "add_search",
-    "remove",
-    "delivery",
-)
+ADD_SEARCH, REMOVE, DELIVERY_STEP = "add_search", "remove", "delivery"
 
 
 class OutreachForm(FlaskForm):

@@ -14,17 +14,21 @@ from diaspora.auth.permissions import Permission, requires
 from diaspora.downloads import download
 from diaspora.errors import Conflict, DomainError, ValidationFailed
 from diaspora.extensions import db
-from diaspora.forms import apply_errors, choices, ids_in
+from diaspora.forms import (
+    ADD_ALL,
+    ADD_NUMBERS,
+    ADD_SELECTED,
+    FIND,
+    apply_errors,
+    choices,
+    finder_ids,
+)
 from diaspora.i18n import current_language
 from diaspora.models import Contact
 from diaspora.outreach import recipients, services
 from diaspora.outreach.forms import (
-    ADD_ALL,
-    ADD_NUMBERS,
     ADD_SEARCH,
-    ADD_SELECTED,
     DELIVERY_STEP,
-    FIND,
     REMOVE,
     RecipientsForm,
 )
@@ -129,16 +133,11 @@ def recipients_page(outreach_id: int):
         return _recipients_page(outreach, form, finder=finder, message=message)
     try:
         if step in (ADD_SELECTED, ADD_ALL, ADD_NUMBERS):
-            if step == ADD_SELECTED:
-                wanted = ids_in(",".join(form.found.data or []))
-            elif step == ADD_ALL:
-                wanted = ids_in(form.found_ids.data)
-            else:
-                wanted = ids_in(form.add_numbers.data)
-                if not wanted:
-                    raise ValidationFailed.single(
-                        "add_numbers", _("Enter record numbers, such as 12, 15.")
-                    )
+            wanted = finder_ids(form, step)
+            if step == ADD_NUMBERS and not wanted:
+                raise ValidationFailed.single(
+                    "add_numbers", _("Enter record numbers, such as 12, 15.")
+                )
             result = recipients.add_recipients(outreach, wanted, actor=current_actor())
             message, category = _added_message(result)
         elif step == ADD_SEARCH:
