@@ -56,7 +56,8 @@ MEASURE = """
   };
   if (doc.scrollWidth > window.innerWidth) {
     const wide = [...document.querySelectorAll('body *')]
-      .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1 && !inScroller(el))
+      .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1)
+      .filter((el) => !inScroller(el) || getComputedStyle(el).position === 'absolute')
       .slice(0, 5)
       .map((el) => `${el.tagName.toLowerCase()}.${[...el.classList].join('.')}`
         + `#${el.id} (${Math.round(el.getBoundingClientRect().right)}px)`);
@@ -66,6 +67,13 @@ MEASURE = """
     if (!inScroller(table)) {
       problems.push(`table not in a scrolling wrapper: ${(table.querySelector('caption, th')
         || table).textContent.trim().slice(0, 40)}`);
+    }
+  }
+  for (const text of document.querySelectorAll('main svg text')) {
+    const box = text.getBBox();
+    const view = text.ownerSVGElement.viewBox.baseVal;
+    if (box.x < view.x - 1 || box.x + box.width > view.x + view.width + 1) {
+      problems.push(`chart text cut off: ${text.textContent.trim()}`);
     }
   }
   if (document.querySelector('script:not([src])')) problems.push('inline script');
@@ -81,14 +89,14 @@ MEASURE = """
   for (const el of document.querySelectorAll('main input, main select, main textarea')) {
     const type = el.tagName === 'INPUT' ? (el.getAttribute('type') || '').toLowerCase() : '';
     if (skipped.includes(type)) continue;
-    if (!phone && !(el.tagName === 'TEXTAREA' || (el.tagName === 'INPUT' && typed.includes(type)))) {
-      continue;
-    }
+    const words = el.tagName === 'TEXTAREA' || (el.tagName === 'INPUT' && typed.includes(type));
+    if (!phone && !words) continue;
     const rect = el.getBoundingClientRect();
     if (rect.width === 0 || rect.height === 0 || rect.right < 0) continue;  // not shown
     if (inScroller(el)) continue;  // a field in a table row scrolls with its table
     if (rect.width < MIN_WIDTH) {
-      problems.push(`${el.tagName.toLowerCase()} ${el.name || el.id} is ${Math.round(rect.width)}px`);
+      const what = `${el.tagName.toLowerCase()} ${el.name || el.id}`;
+      problems.push(`${what} is ${Math.round(rect.width)}px`);
     }
   }
   return problems;
@@ -246,9 +254,9 @@ def test_pages_fit_a_phone_and_a_laptop(live_server, page):
     csp_errors: list[str] = []
     page.on(
         "console",
-        lambda message: csp_errors.append(message.text)
-        if "Content Security Policy" in message.text
-        else None,
+        lambda message: (
+            csp_errors.append(message.text) if "Content Security Policy" in message.text else None
+        ),
     )
     live_server.create_user("officer")
     admin = live_server.create_user("admin")
@@ -267,6 +275,13 @@ def test_pages_fit_a_phone_and_a_laptop(live_server, page):
         response = page.goto(base + path)
         assert response is not None and response.status == 200, f"{path}: {response.status}"
         _check(page, live_server, name, problems)
+
+    # The menu opened on a phone, for the record.
+    page.set_viewport_size(PHONE)
+    page.goto(base + "/dashboard")
+    page.locator(".nav-toggle").click()
+    assert page.get_by_role("link", name="Nhật ký kiểm tra").is_visible()
+    live_server.screenshot(page, "layout-menu-open-phone")
 
     assert csp_errors == []
     assert problems == [], "\n".join(problems)
