@@ -2,8 +2,9 @@
 
 For each page and width: the page itself never scrolls sideways (a wide table scrolls inside its
 own wrapper, `.table-wrap`), the main navigation can be reached (on a phone through the menu
-button, with the keyboard alone), no inline script or handler is used (the CSP forbids them),
-and form fields are wide enough to type in. One administrator session walks all the pages;
+button, with the keyboard alone; without JavaScript the menu stays open), no inline script or
+handler is used (the CSP forbids them), chart labels are not cut off, and form fields are wide
+enough to type in. One administrator session walks all the pages;
 a screenshot of each page at each width lands in test-results/screenshots/layout-*.png.
 """
 
@@ -237,6 +238,10 @@ def _check_nav(page, width: str, signed_in: bool) -> list[str]:
     page.keyboard.press("Space")
     if any(link["shown"] for link in page.evaluate(NAV_LINKS)):
         problems.append("menu does not close again")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
+    if any(link["shown"] for link in page.evaluate(NAV_LINKS)):
+        problems.append("Escape does not close the menu")
     return problems
 
 
@@ -249,7 +254,7 @@ def _check(page, live_server, name: str, problems: list[str], *, signed_in: bool
         live_server.screenshot(page, f"layout-{name}-{width}")
 
 
-def test_pages_fit_a_phone_and_a_laptop(live_server, page):
+def test_pages_fit_a_phone_and_a_laptop(live_server, browser, page):
     base = live_server.url
     csp_errors: list[str] = []
     page.on(
@@ -282,6 +287,19 @@ def test_pages_fit_a_phone_and_a_laptop(live_server, page):
     page.locator(".nav-toggle").click()
     assert page.get_by_role("link", name="Nhật ký kiểm tra").is_visible()
     live_server.screenshot(page, "layout-menu-open-phone")
+
+    # Without JavaScript the menu has no button and simply stays open.
+    plain = browser.new_context(
+        storage_state=page.context.storage_state(), java_script_enabled=False, viewport=PHONE
+    )
+    try:
+        plain_page = plain.new_page()
+        plain_page.goto(base + "/dashboard")
+        assert not plain_page.locator(".nav-toggle").is_visible()
+        assert plain_page.get_by_role("link", name="Nhật ký kiểm tra").is_visible()
+        assert plain_page.evaluate(MEASURE, True) == []
+    finally:
+        plain.close()
 
     assert csp_errors == []
     assert problems == [], "\n".join(problems)
