@@ -167,6 +167,15 @@ def export_contacts(fmt, output, purpose, text, country, field, lang, columns, u
     )
 
 
+def _progress(verb: str):
+    """Progress of a long import on standard error; nothing is committed before the end."""
+
+    def report(done: int, total: int) -> None:
+        click.echo(f"{verb}: {done} of {total} rows", err=True)
+
+    return report
+
+
 @contacts_cli.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--mapping", "mapping_name", default=None, help="A saved column mapping's name.")
@@ -211,7 +220,7 @@ def import_contacts(file, mapping_name, sheet, dry_run, skip_errors, again, on_m
             data, os.path.basename(file), actor=actor, sheet=sheet, limits=limits, mapping=mapping
         )
         imports.set_mapping(batch, batch.targets, actor=actor)
-        imports.analyse(batch)
+        imports.analyse(batch, progress=_progress("Analysing"))
     except DomainError as error:
         _fail(error)
     counts = imports.count_rows(batch)
@@ -235,7 +244,11 @@ def import_contacts(file, mapping_name, sheet, dry_run, skip_errors, again, on_m
     try:
         imports.set_actions(batch, on_match, {})
         result = imports.commit_batch(
-            batch, actor=actor, skip_errors=skip_errors, confirm_again=again
+            batch,
+            actor=actor,
+            skip_errors=skip_errors,
+            confirm_again=again,
+            progress=_progress("Writing"),
         )
     except DomainError as error:
         _fail(error)
@@ -259,9 +272,13 @@ def commit_import(batch_id, skip_errors, again, user_email):
     actor = _acting_user(user_email)
     try:
         batch = imports.get_batch(batch_id)
-        imports.analyse(batch)
+        imports.analyse(batch, progress=_progress("Analysing"))
         result = imports.commit_batch(
-            batch, actor=actor, skip_errors=skip_errors, confirm_again=again
+            batch,
+            actor=actor,
+            skip_errors=skip_errors,
+            confirm_again=again,
+            progress=_progress("Writing"),
         )
     except DomainError as error:
         _fail(error)

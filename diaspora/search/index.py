@@ -1,8 +1,9 @@
 """Keeping the search index in step with the contacts, and rebuilding it from scratch.
 
 The contact services call ``diaspora.contacts.indexing.notify`` after every create, update,
-merge, delete, restore and purge; ``reindex`` runs inside the same transaction, so the index
-and the records commit (or roll back) together.
+merge, delete, restore and purge (an import gathers its changes and sends them a chunk at a
+time); ``reindex`` runs inside the same transaction, so the index and the records commit (or
+roll back) together.
 """
 
 from __future__ import annotations
@@ -56,8 +57,10 @@ def reindex(contact_ids: list[int]) -> None:
             backend.upsert(connection, document_for(contact))
 
 
-def on_contact_change(contact_id: int, change: str) -> None:
-    reindex([contact_id])
+def on_contact_change(changes: dict[int, str]) -> None:
+    ids = list(changes)
+    for start in range(0, len(ids), 500):
+        reindex(ids[start : start + 500])
 
 
 def on_reference_change(kind: str, row_id: int) -> None:

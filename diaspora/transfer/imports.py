@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Callable
 from dataclasses import asdict, replace
 from datetime import date
 
@@ -20,7 +21,7 @@ from sqlalchemy import func, insert, select, update
 
 from diaspora.audit import services as audit
 from diaspora.contacts import consent as consents
-from diaspora.contacts import record_validation
+from diaspora.contacts import indexing, record_validation
 from diaspora.contacts.data import ContactData, ExpertiseEntry, MembershipEntry
 from diaspora.contacts.duplicates import probe_from_values
 from diaspora.contacts.errors import DuplicatesFound, StaleVersion
@@ -57,6 +58,7 @@ from diaspora.transfer.writers import csv_rows
 ACTIONS = ("fill", "overwrite", "skip", "create")
 INSERT_CHUNK = 2000
 ANALYSIS_CHUNK = 500
+COMMIT_CHUNK = 500
 ROW_LEVEL = ""  # key of messages about the whole row
 
 
@@ -315,8 +317,16 @@ def _analyse_row(
         row.status = "new"
 
 
-def analyse(batch: ImportBatch, *, seconds: float | None = None) -> bool:
-    """Analyse rows not analysed yet, for at most ``seconds``; True once every row is done."""
+Progress = Callable[[int, int], None]  # (rows done, rows in the batch)
+
+
+def analyse(
+    batch: ImportBatch, *, seconds: float | None = None, progress: Progress | None = None
+) -> bool:
+    """Analyse rows not analysed yet, for at most ``seconds``; True once every row is done.
+
+    ``progress`` is told after each slice how far the analysis got (the command line prints it).
+    """
     if batch.status != "analysing":
         return True
     started = time.monotonic()
@@ -351,6 +361,8 @@ def analyse(batch: ImportBatch, *, seconds: float | None = None) -> bool:
         for row in rows:
             db.session.expunge(row)
         batch.analysed_count = (batch.analysed_count or 0) + len(rows)
+        if progress is not None:
+            progress(batch.analysed_count, batch.row_count)
         more = len(rows) == ANALYSIS_CHUNK
         if more and seconds is not None and time.monotonic() - started > seconds:
             return False
@@ -560,6 +572,65 @@ def rows_to_write(batch: ImportBatch) -> int:
     return int(counts.get("new", 0)) + int(counts.get("match", 0))
 
 
+def _commit_row(
+    row: ImportRow,
+    batch: ImportBatch,
+    reference: Reference,
+    note: str,
+    mapped: set[str],
+    created: set[int],
+    *,
+    actor: User,
+) -> str:
+    """Apply one analysed row; returns what happened to it (a key of the commit's counts)."""
+    if row.status == "error":
+        return "left_out"
+    action = "create" if row.status == "new" else (row.action or batch.default_action)
+    if action == "skip":
+        row.result = "skipped"
+        return "skipped"
+    values = row_to_data(row.cells, batch.targets, reference, source_note=note)
+    known = [row.match_id, *row.other_matches] if row.match_id else []
+    if action == "create":
+        contact = _create(row, values, known, created, actor=actor)
+        created.add(contact.id)
+        row.result = "created"
+    else:
+        contact = db.session.get(Contact, row.match_id) if row.match_id else None
+        if contact is None or contact.is_deleted or contact.version != row.match_version:
+            raise _stale(row)
+        before = data_from_contact(contact)
+        added: list[int] = []
+        if values.consent is not None:
+            wanted = [p for p in values.consent.purposes if contact.active_consent(p) is None]
+            if wanted:
+                checked = consents.validate_consent(
+                    replace(values.consent, purposes=wanted), prefix="consent_"
+                )
+                added = [r.id for r in consents.add_consents(contact, checked, actor=actor)]
+        merged = merge_data(before, values.data, mapped, action)
+        try:
+            changes = update_contact(
+                contact, merged, expected_version=contact.version, actor=actor,
+                acknowledged=known,
+            )  # fmt: skip
+        except DuplicatesFound as error:
+            changes = update_contact(
+                contact,
+                merged,
+                expected_version=contact.version,
+                actor=actor,
+                acknowledged=[m.contact.id for m in error.matches],
+            )
+        except (ValidationFailed, StaleVersion):
+            raise _stale(row) from None
+        row.before = {**_json_data(before), "_consents": added}
+        row.result = "updated" if changes or added else "unchanged"
+    row.contact_id = contact.id
+    row.version_after = contact.version
+    return row.result
+
+
 def commit_batch(
     batch: ImportBatch,
     *,
@@ -567,11 +638,13 @@ def commit_batch(
     skip_errors: bool = False,
     confirm_again: bool = False,
     max_rows: int | None = None,
+    progress: Progress | None = None,
 ) -> dict[str, int]:
     """Apply every row in this one transaction; any failure raises and nothing is kept.
 
     ``max_rows``: the web pages commit at most that many rows in one request; larger batches
-    are committed with ``flask contacts commit-import``.
+    are committed with ``flask contacts commit-import``. ``progress`` is told after every
+    ``each_row`` chunk how many rows were gone through (nothing is committed until the end).
     """
     if max_rows is not None and rows_to_write(batch) > max_rows:
         raise ValidationFailed.single(
@@ -612,56 +685,15 @@ def commit_batch(
     mapped = {target for target in batch.targets if target}
     result = {"created": 0, "updated": 0, "unchanged": 0, "skipped": 0, "left_out": 0}
     created: set[int] = set()
-    for row in each_row(batch):
-        if row.status == "error":
-            result["left_out"] += 1
-            continue
-        action = "create" if row.status == "new" else (row.action or batch.default_action)
-        if action == "skip":
-            result["skipped"] += 1
-            row.result = "skipped"
-            continue
-        values = row_to_data(row.cells, batch.targets, reference, source_note=note)
-        known = [row.match_id, *row.other_matches] if row.match_id else []
-        if action == "create":
-            contact = _create(row, values, known, created, actor=actor)
-            created.add(contact.id)
-            row.result = "created"
-            result["created"] += 1
-        else:
-            contact = db.session.get(Contact, row.match_id) if row.match_id else None
-            if contact is None or contact.is_deleted or contact.version != row.match_version:
-                raise _stale(row)
-            before = data_from_contact(contact)
-            added: list[int] = []
-            if values.consent is not None:
-                wanted = [p for p in values.consent.purposes if contact.active_consent(p) is None]
-                if wanted:
-                    checked = consents.validate_consent(
-                        replace(values.consent, purposes=wanted), prefix="consent_"
-                    )
-                    added = [r.id for r in consents.add_consents(contact, checked, actor=actor)]
-            merged = merge_data(before, values.data, mapped, action)
-            try:
-                changes = update_contact(
-                    contact, merged, expected_version=contact.version, actor=actor,
-                    acknowledged=known,
-                )  # fmt: skip
-            except DuplicatesFound as error:
-                changes = update_contact(
-                    contact,
-                    merged,
-                    expected_version=contact.version,
-                    actor=actor,
-                    acknowledged=[m.contact.id for m in error.matches],
-                )
-            except (ValidationFailed, StaleVersion):
-                raise _stale(row) from None
-            row.before = {**_json_data(before), "_consents": added}
-            row.result = "updated" if changes or added else "unchanged"
-            result[row.result] += 1
-        row.contact_id = contact.id
-        row.version_after = contact.version
+    # The search index is refreshed a chunk of contacts at a time, not once per contact.
+    with indexing.held_back() as release:
+        for done, row in enumerate(each_row(batch, size=COMMIT_CHUNK), start=1):
+            outcome = _commit_row(row, batch, reference, note, mapped, created, actor=actor)
+            result[outcome] += 1
+            if done % COMMIT_CHUNK == 0 or done == batch.row_count:
+                release()
+                if progress is not None:
+                    progress(done, batch.row_count)
     batch.status = "committed"
     batch.committed_at = utcnow()
     batch.committed_by_id = actor.id
