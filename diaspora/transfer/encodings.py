@@ -144,6 +144,13 @@ def score(text: str) -> int:
     return total
 
 
+def convert_legacy(text: str, name: str) -> str:
+    """Text typed with the legacy ``name`` font (TCVN3 or VNI) shown over Windows-1252, in
+    Unicode; one cell at a time, once ``repair_text`` has judged the whole file."""
+    raw = text.encode("cp1252", errors="replace")
+    return decode_tcvn3(raw) if name == TCVN3 else decode_vni(text)
+
+
 def _legacy_candidates(raw: bytes) -> dict[str, str]:
     latin = raw.decode("cp1252", errors="replace")
     return {TCVN3: decode_tcvn3(raw), VNI: decode_vni(latin)}

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -18,7 +20,8 @@ from datetime import date, datetime, time
 from flask_babel import lazy_gettext as _l
 
 from diaspora.errors import ValidationFailed
-from diaspora.transfer.encodings import decode, repair_text
+from diaspora.transfer.encodings import LEGACY, convert_legacy, decode, repair_text
+from diaspora.transfer.safety import restore
 
 
 @dataclass(frozen=True)
@@ -166,6 +169,22 @@ def _tidy(rows, limits: Limits) -> tuple[list[str], list[tuple[int, list[str]]]]
     return header, [(number, cells + [""] * (width - len(cells))) for number, cells in data]
 
 
+def _delimiter(head: str) -> str:
+    """Comma, semicolon (Excel in many locales) or tab: the one that splits the header row
+    into the most columns. csv.Sniffer guesses from the cells as well, and a tab or a
+    semicolon inside the data then wins over the commas of the app's own exports."""
+    best, widest = ",", 0
+    for candidate in ",;\t":
+        reader = csv.reader(io.StringIO(head, newline=""), delimiter=candidate, strict=False)
+        try:
+            header = next((row for row in reader if any(cell.strip() for cell in row)), [])
+        except csv.Error:
+            continue
+        if len(header) > widest:
+            best, widest = candidate, len(header)
+    return best
+
+
 def _read_csv(data: bytes, limits: Limits) -> Table:
     decoded = decode(data)
     text = decoded.text
@@ -178,14 +197,12 @@ def _read_csv(data: bytes, limits: Limits) -> Table:
         _check_width(
             max(first_line.count(","), first_line.count(";"), first_line.count("\t")) + 1, limits
         )
-    try:
-        dialect = csv.Sniffer().sniff(text[:65536], delimiters=",;\t")
-        delimiter = dialect.delimiter
-    except csv.Error:
-        delimiter = ","
+    delimiter = _delimiter(text[:65536])
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
     try:
-        header, rows = _tidy(((reader.line_num, row) for row in reader), limits)
+        # The app's own exports prefix cells that could run as formulas with an apostrophe.
+        cells = ((reader.line_num, [restore(cell) for cell in row]) for row in reader)
+        header, rows = _tidy(cells, limits)
     except csv.Error:
         raise refuse(
             _l("The file is not a well-formed CSV file (a cell is too long or badly quoted).")
@@ -248,7 +265,16 @@ def check_zip(data: bytes, limits: Limits) -> zipfile.ZipFile:
     return archive
 
 
+# OOXML writes the control characters that XML cannot hold as "_x000D_" (carriage return),
+# "_x0001_" and so on; openpyxl hands them over as written.
+_OOXML_ESCAPE = re.compile("_x(00[01][0-9A-Fa-f])_")
+
+
 def _cell_text(value) -> str:
+    if isinstance(value, str):
+        return (
+            _OOXML_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), value) if "_x" in value else value
+        )
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -311,19 +337,20 @@ def _read_xlsx(data: bytes, sheet: str, limits: Limits) -> Table:
 
 
 def _repair_cells(table: Table) -> None:
-    """Cells typed with the legacy TCVN3/VNI fonts, converted (or the file refused)."""
+    """Cells typed with the legacy TCVN3/VNI fonts, converted (or the file refused); every
+    cell in composed Unicode (NFC), as CSV files are read."""
     lines = ["\t".join(table.headers)] + ["\t".join(cells) for _number, cells in table.rows]
-    text = "\n".join(lines)
-    fixed = repair_text(text, "")
+    fixed = repair_text("\n".join(lines), "")
     table.notices = list(fixed.notices)
     table.encoding = fixed.encoding
-    if fixed.text == text:
-        return
-    fixed_lines = fixed.text.split("\n")
-    if len(fixed_lines) != len(lines):  # a converted cell held a line break
-        return
-    table.headers = fixed_lines[0].split("\t")
-    table.rows = [
-        (number, line.split("\t"))
-        for (number, _cells), line in zip(table.rows, fixed_lines[1:], strict=True)
-    ]
+    if fixed.encoding in LEGACY:
+
+        def convert(cell: str) -> str:
+            return convert_legacy(cell, fixed.encoding) if cell else cell
+    else:
+
+        def convert(cell: str) -> str:
+            return cell if cell.isascii() else unicodedata.normalize("NFC", cell)
+
+    table.headers = [convert(cell) for cell in table.headers]
+    table.rows = [(number, [convert(cell) for cell in cells]) for number, cells in table.rows]
