@@ -14,6 +14,7 @@ import io
 import re
 import unicodedata
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
@@ -213,12 +214,18 @@ def _read_csv(data: bytes, limits: Limits) -> Table:
 # --- XLSX ---
 
 
+# What opening a damaged archive or reading its parts raises: a bad CRC or header, a zip
+# version or compression method zipfile does not know, a broken deflate stream, a truncated
+# part, encryption.
+_DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, ValueError, RuntimeError, NotImplementedError)
+
+
 def check_zip(data: bytes, limits: Limits) -> zipfile.ZipFile:
     """The archive, once its entries are known to be few, small and honestly compressed."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         entries = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, EOFError):
+    except _DAMAGED:
         raise refuse(_l("The workbook is damaged and cannot be opened.")) from None
     names = {entry.filename for entry in entries}
     if len(entries) > limits.max_entries:
@@ -246,6 +253,15 @@ def check_zip(data: bytes, limits: Limits) -> zipfile.ZipFile:
                     "and was not opened."
                 )
             )
+    try:
+        _check_parts(archive, entries)
+    except _DAMAGED:
+        raise refuse(_l("The workbook is damaged and cannot be opened.")) from None
+    return archive
+
+
+def _check_parts(archive: zipfile.ZipFile, entries: list[zipfile.ZipInfo]) -> None:
+    """No macros declared, and no XML part starting with entity declarations."""
     types = archive.read("[Content_Types].xml")
     if b"macroEnabled" in types:
         raise refuse(
@@ -262,7 +278,6 @@ def check_zip(data: bytes, limits: Limits) -> zipfile.ZipFile:
                         "attack the server; it was not opened. Save it again from Excel."
                     )
                 )
-    return archive
 
 
 # OOXML writes the control characters that XML cannot hold as "_x000D_" (carriage return),
@@ -329,6 +344,10 @@ def _read_xlsx(data: bytes, sheet: str, limits: Limits) -> Table:
             )
         )
         header, body = _tidy(rows, limits)
+    except ValidationFailed:
+        raise
+    except Exception:  # a part damaged further in than its first bytes, read row by row
+        raise refuse(_l("The workbook is damaged and cannot be opened.")) from None
     finally:
         workbook.close()
     table = Table("xlsx", header, body, sheet=chosen, sheets=names)
