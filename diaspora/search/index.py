@@ -47,14 +47,10 @@ def _load(contact_ids: list[int]) -> list[Contact]:
 def reindex(contact_ids: list[int]) -> None:
     """Index live contacts; remove deleted, merged and purged ones."""
     connection = db.session.connection()
-    backend = _backend()
     found = {contact.id: contact for contact in _load(contact_ids)}
-    for contact_id in contact_ids:
-        contact = found.get(contact_id)
-        if contact is None:
-            backend.delete(connection, contact_id)
-        else:
-            backend.upsert(connection, document_for(contact))
+    documents = [document_for(found[i]) for i in dict.fromkeys(contact_ids) if i in found]
+    gone = [contact_id for contact_id in dict.fromkeys(contact_ids) if contact_id not in found]
+    _backend().replace_many(connection, documents, gone)
 
 
 def on_contact_change(changes: dict[int, str]) -> None:
