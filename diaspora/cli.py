@@ -197,7 +197,7 @@ def import_contacts(file, mapping_name, sheet, dry_run, skip_errors, again, on_m
 
     from flask import current_app
 
-    from diaspora.transfer import imports
+    from diaspora.transfer import committing, imports
     from diaspora.transfer.reading import Limits
 
     actor = _acting_user(user_email)
@@ -243,7 +243,7 @@ def import_contacts(file, mapping_name, sheet, dry_run, skip_errors, again, on_m
         sys.exit(1)
     try:
         imports.set_actions(batch, on_match, {})
-        result = imports.commit_batch(
+        result = committing.commit_batch(
             batch,
             actor=actor,
             skip_errors=skip_errors,
@@ -267,13 +267,13 @@ def import_contacts(file, mapping_name, sheet, dry_run, skip_errors, again, on_m
 @click.option("--user", "user_email", default=None, help="Account to act as (default: an admin).")
 def commit_import(batch_id, skip_errors, again, user_email):
     """Commit an import analysed on the web pages, with the choices made there."""
-    from diaspora.transfer import imports
+    from diaspora.transfer import committing, imports
 
     actor = _acting_user(user_email)
     try:
         batch = imports.get_batch(batch_id)
         imports.analyse(batch, progress=_progress("Analysing"))
-        result = imports.commit_batch(
+        result = committing.commit_batch(
             batch,
             actor=actor,
             skip_errors=skip_errors,
