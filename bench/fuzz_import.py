@@ -13,14 +13,14 @@ and writes the input to ``fuzz-artifacts/crash-…``: its first byte picks the n
 turn it into a test in tests/test_transfer_reading.py, then fix the reader.
 
 Starts from a small corpus of real-looking files (UTF-8, BOM, UTF-16, Windows-1258, TCVN3,
-VNI, semicolons, a workbook); the run is bounded by ``-runs`` and ``-max_total_time``.
+VNI, semicolons, a workbook), kept and grown in ``fuzz-artifacts/corpus``; the run is bounded
+by ``-runs`` and ``-max_total_time``.
 Needs the optional ``fuzz`` extra: ``.venv/bin/pip install -e '.[fuzz]'``.
 """
 
 from __future__ import annotations
 
 import sys
-import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -108,7 +108,9 @@ def main() -> None:
                     assert all(str(text) for texts in error.errors.values() for text in texts)
             db.session.rollback()
 
-    corpus = Path(tempfile.mkdtemp(prefix="fuzz-import-"))
+    # The corpus grows with the inputs that reached new code, and is kept for the next run.
+    corpus = Path("fuzz-artifacts") / "corpus"
+    corpus.mkdir(parents=True, exist_ok=True)
     _corpus(corpus)
     arguments = list(sys.argv)
     if not any(arg.startswith("-runs=") for arg in arguments):
@@ -116,7 +118,6 @@ def main() -> None:
     if not any(arg.startswith("-max_total_time=") for arg in arguments):
         arguments.append("-max_total_time=120")
     if not any(arg.startswith("-artifact_prefix=") for arg in arguments):
-        Path("fuzz-artifacts").mkdir(exist_ok=True)
         arguments.append("-artifact_prefix=fuzz-artifacts/")
     arguments += ["-max_len=65536", "-rss_limit_mb=2048", str(corpus)]
     atheris.Setup(arguments, one_input)

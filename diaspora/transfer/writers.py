@@ -115,7 +115,11 @@ def write_xlsx(
     for record in records:
         row_number += 1
         for index, value in enumerate(cells(record)):
-            if value is None or value == "":
+            if value.__class__ is str:  # most cells: text, written as text whatever the column
+                if value:
+                    write_string(row_number, index, value)
+                continue
+            if value is None:
                 continue
             kind = kinds[index]
             if kind == NUMBER and isinstance(value, int):
