@@ -11,9 +11,11 @@ from html import unescape
 
 import pytest
 
+from diaspora.contacts import indexing
 from diaspora.contacts.services import create_contact, update_contact
 from diaspora.extensions import db as _db
 from diaspora.models import Contact, ImportBatch
+from diaspora.search.backends import INDEX_TABLE
 from diaspora.transfer.encodings import encode_tcvn3, encode_vni
 from tests.conftest import login
 from tests.contact_helpers import data, new_user
@@ -572,3 +574,39 @@ def test_the_screen_finds_what_find_duplicates_finds(app):
             expected = [(m.contact.id, m.strength, m.reasons) for m in find_duplicates(probe)]
             got = [(m.contact_id, m.strength, m.reasons) for m in screen.matches(probe)]
             assert got == expected, probe
+
+
+# --- the search index during a commit ---
+
+
+def _indexed() -> set[int]:
+    column = "rowid" if _db.engine.dialect.name == "sqlite" else "contact_id"
+    return set(_db.session.scalars(_db.text(f"SELECT {column} FROM {INDEX_TABLE}")))
+
+
+def test_an_import_indexes_its_contacts_a_chunk_at_a_time(app, client, login_as):
+    login_as("officer")
+    bid = import_file(client, csv_bytes([HEADER, *ROWS]))
+    assert client.post(f"/imports/{bid}/commit", data={}).status_code == 302
+    with app.app_context():
+        ids = set(_db.session.scalars(_db.select(Contact.id)))
+        assert len(ids) == 4 and _indexed() == ids
+
+
+def test_held_back_changes_are_sent_together_or_not_at_all(app):
+    with app.app_context():
+        actor = new_user()
+        with indexing.held_back() as release:
+            first = create_contact(data(full_name="Lê Văn Một"), actor=actor)
+            assert first.id not in _indexed()  # held back
+            release()
+            assert first.id in _indexed()
+            second = create_contact(data(full_name="Lê Văn Hai", city="Bonn"), actor=actor)
+        assert second.id in _indexed()  # sent on leaving
+        with pytest.raises(RuntimeError), indexing.held_back():
+            third = create_contact(data(full_name="Lê Văn Ba", city="Köln"), actor=actor)
+            raise RuntimeError("the transaction fails")
+        assert third.id not in _indexed()  # nothing sent: the caller rolls back
+        fourth = create_contact(data(full_name="Lê Văn Bốn", city="Hamburg"), actor=actor)
+        assert fourth.id in _indexed()  # outside: indexed at once again
+        _db.session.rollback()
