@@ -9,13 +9,14 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 MO := translations/vi/LC_MESSAGES/messages.mo translations/en/LC_MESSAGES/messages.mo
 
-.PHONY: run test lint format translations compile-translations migrate db seed clean help
+.PHONY: run test lint format translations compile-translations migrate db seed clean help fuzz
 
 help:
 	@echo "make run    - set up everything and serve the app on http://$(HOST):$(PORT)"
 	@echo "make test   - set up and run the whole test suite (SQLite, then PostgreSQL if TEST_DATABASE_URL is set)"
 	@echo "make lint   - ruff check, format check and bandit"
 	@echo "make translations - extract, update and compile the catalogs"
+	@echo "make fuzz   - bounded atheris fuzz run of the import parser (FUZZ_SECONDS=120)"
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -45,6 +46,14 @@ test: $(STAMP) compile-translations
 		echo "== again on PostgreSQL =="; \
 		DIASPORA_TEST_DATABASE_URL="$$TEST_DATABASE_URL" $(VENV)/bin/pytest -q -p no:cacheprovider -m "not browser" --junitxml=test-results/postgresql.xml; \
 	fi
+
+FUZZ_SECONDS ?= 120
+FUZZ_RUNS ?= 200000
+
+# Optional: atheris is not needed by `make test`; installed here on first use.
+fuzz: $(STAMP) compile-translations
+	@$(PY) -c "import atheris" 2>/dev/null || $(PIP) install --quiet -e '.[fuzz]'
+	$(PY) bench/fuzz_import.py -max_total_time=$(FUZZ_SECONDS) -runs=$(FUZZ_RUNS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -87,7 +87,12 @@ class Config:
     # Department of Culture and Sports before 15 November. "01-01" gives calendar years.
     REPORT_PERIOD_START: str = os.environ.get("REPORT_PERIOD_START", "11-16")
 
-    MAX_CONTENT_LENGTH: int = _env_int("MAX_CONTENT_LENGTH", 10 * 1024 * 1024)
+    # Largest request body; beyond it the "too large" (413) page. Unset (0): the largest
+    # import file plus UPLOAD_OVERHEAD_BYTES, so that a file just over the import limit still
+    # gets the import page's own message (see ``resolve_upload_limit``).
+    MAX_CONTENT_LENGTH: int | None = _env_int("MAX_CONTENT_LENGTH", 0) or None
+    # Room for the multipart envelope and the upload form's other fields around the file.
+    UPLOAD_OVERHEAD_BYTES: int = _env_int("UPLOAD_OVERHEAD_BYTES", 1024 * 1024)
 
     # Public self-registration and profile-update links (no account needed).
     # Submissions allowed per client address (keyed hash), e.g. "10 per minute;60 per hour".
@@ -179,6 +184,18 @@ def two_factor_required_roles(settings) -> frozenset[str]:
     if isinstance(raw, list | tuple | set | frozenset):
         return frozenset(str(role).strip().lower() for role in raw if str(role).strip())
     return frozenset(part.strip().lower() for part in str(raw).split(",") if part.strip())
+
+
+def resolve_upload_limit(settings) -> None:
+    """MAX_CONTENT_LENGTH, when not set, from the import limit plus the form's overhead.
+
+    Equal limits turned a file just under IMPORT_MAX_BYTES into a bare 413: the multipart
+    body around it is a little larger than the file.
+    """
+    if not settings.get("MAX_CONTENT_LENGTH"):
+        settings["MAX_CONTENT_LENGTH"] = int(settings["IMPORT_MAX_BYTES"]) + int(
+            settings["UPLOAD_OVERHEAD_BYTES"]
+        )
 
 
 def check_two_factor_roles(settings) -> None:

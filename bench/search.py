@@ -44,7 +44,8 @@ def build(app, count: int, seed: int) -> None:
     with app.app_context():
         try:
             existing = db.session.scalar(select(func.count(Contact.id)).where(Contact.fictional))
-        except Exception:  # a new database: no tables yet
+            db.session.execute(select(Contact).limit(1)).all()  # every column of today's model
+        except Exception:  # a new database, or one built before the models last changed
             db.session.rollback()
             existing = None
         if existing == count:

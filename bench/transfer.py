@@ -146,7 +146,7 @@ def main() -> None:
     with app.app_context():
         from diaspora.auth import services as auth_services
         from diaspora.reference.services import seed_reference
-        from diaspora.transfer import imports, writers
+        from diaspora.transfer import committing, imports, writers
         from diaspora.transfer.columns import DEFAULT_COLUMNS, headers, row_getter
         from diaspora.transfer.reading import Limits
         from diaspora.transfer.records import load_records
@@ -186,7 +186,7 @@ def main() -> None:
                 )
                 continue
             started = time.perf_counter()
-            result = imports.commit_batch(batch, actor=actor, skip_errors=True)
+            result = committing.commit_batch(batch, actor=actor, skip_errors=True)
             db.session.commit()
             commit = time.perf_counter() - started
             peak = peak_mb()

@@ -16,6 +16,7 @@ from config import (
     DevelopmentConfig,
     check_production_settings,
     check_two_factor_roles,
+    resolve_upload_limit,
 )
 from diaspora.database import check_database_url, configure_sqlite
 
@@ -44,6 +45,7 @@ def create_app(config: str | None = None, overrides: dict[str, Any] | None = Non
         check_production_settings(app.config)
     check_database_url(app.config["SQLALCHEMY_DATABASE_URI"])
     check_two_factor_roles(app.config)
+    resolve_upload_limit(app.config)
     _check_report_period(app.config["REPORT_PERIOD_START"])
     _check_privacy_settings(app.config)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):

@@ -167,6 +167,15 @@ def export_contacts(fmt, output, purpose, text, country, field, lang, columns, u
     )
 
 
+def _progress(verb: str):
+    """Progress of a long import on standard error; nothing is committed before the end."""
+
+    def report(done: int, total: int) -> None:
+        click.echo(f"{verb}: {done} of {total} rows", err=True)
+
+    return report
+
+
 @contacts_cli.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--mapping", "mapping_name", default=None, help="A saved column mapping's name.")
@@ -188,7 +197,7 @@ def import_contacts(file, mapping_name, sheet, dry_run, skip_errors, again, on_m
 
     from flask import current_app
 
-    from diaspora.transfer import imports
+    from diaspora.transfer import committing, imports
     from diaspora.transfer.reading import Limits
 
     actor = _acting_user(user_email)
@@ -211,7 +220,7 @@ def import_contacts(file, mapping_name, sheet, dry_run, skip_errors, again, on_m
             data, os.path.basename(file), actor=actor, sheet=sheet, limits=limits, mapping=mapping
         )
         imports.set_mapping(batch, batch.targets, actor=actor)
-        imports.analyse(batch)
+        imports.analyse(batch, progress=_progress("Analysing"))
     except DomainError as error:
         _fail(error)
     counts = imports.count_rows(batch)
@@ -234,8 +243,12 @@ def import_contacts(file, mapping_name, sheet, dry_run, skip_errors, again, on_m
         sys.exit(1)
     try:
         imports.set_actions(batch, on_match, {})
-        result = imports.commit_batch(
-            batch, actor=actor, skip_errors=skip_errors, confirm_again=again
+        result = committing.commit_batch(
+            batch,
+            actor=actor,
+            skip_errors=skip_errors,
+            confirm_again=again,
+            progress=_progress("Writing"),
         )
     except DomainError as error:
         _fail(error)
@@ -254,14 +267,18 @@ def import_contacts(file, mapping_name, sheet, dry_run, skip_errors, again, on_m
 @click.option("--user", "user_email", default=None, help="Account to act as (default: an admin).")
 def commit_import(batch_id, skip_errors, again, user_email):
     """Commit an import analysed on the web pages, with the choices made there."""
-    from diaspora.transfer import imports
+    from diaspora.transfer import committing, imports
 
     actor = _acting_user(user_email)
     try:
         batch = imports.get_batch(batch_id)
-        imports.analyse(batch)
-        result = imports.commit_batch(
-            batch, actor=actor, skip_errors=skip_errors, confirm_again=again
+        imports.analyse(batch, progress=_progress("Analysing"))
+        result = committing.commit_batch(
+            batch,
+            actor=actor,
+            skip_errors=skip_errors,
+            confirm_again=again,
+            progress=_progress("Writing"),
         )
     except DomainError as error:
         _fail(error)

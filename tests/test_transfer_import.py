@@ -11,10 +11,13 @@ from html import unescape
 
 import pytest
 
+from diaspora.contacts import indexing
 from diaspora.contacts.services import create_contact, update_contact
 from diaspora.extensions import db as _db
 from diaspora.models import Contact, ImportBatch
+from diaspora.search.backends import INDEX_TABLE
 from diaspora.transfer.encodings import encode_tcvn3, encode_vni
+from tests.conftest import login
 from tests.contact_helpers import data, new_user
 from tests.transfer_helpers import (
     cp1258,
@@ -314,6 +317,28 @@ def test_huge_upload_gets_the_413_page(app, client, login_as):
     assert state(app, registry=False) == before
 
 
+def test_a_file_near_the_limit_gets_the_import_message_not_a_413(app, make_app, make_user):
+    """The multipart body is larger than the file in it: the request limit leaves room."""
+    user = make_user("officer", locale="en")
+    # Small figures: bodies over 500 kB would be spooled to temporary files by the test client.
+    other = make_app(IMPORT_MAX_BYTES=20_000, UPLOAD_OVERHEAD_BYTES=4096, MAX_CONTENT_LENGTH=None)
+    assert other.config["MAX_CONTENT_LENGTH"] == 24_096
+    client = other.test_client()
+    login(client, user.email)
+    row = csv_bytes([ROWS[0]])
+    at_limit = csv_bytes([HEADER]) + row * ((20_000 - len(csv_bytes([HEADER]))) // len(row))
+    at_limit += b" " * (20_000 - len(at_limit))
+    before = state(app, registry=False)
+    response = upload(client, at_limit)
+    assert response.status_code == 302, messages(response)[-2000:]  # read, to the mapping step
+    over = upload(client, at_limit + b"x")
+    assert over.status_code == 422 and "larger than" in messages(over)
+    huge = upload(client, b"a,b\n" * (other.config["MAX_CONTENT_LENGTH"] // 4 + 1))
+    assert huge.status_code == 413 and "too large" in messages(huge)
+    after = state(app, registry=False)
+    assert after["contacts"] == before["contacts"]
+
+
 def test_mixed_encodings_are_refused(app, client, login_as):
     login_as("officer", locale="en")
     body = csv_bytes([HEADER, ROWS[0]]) + cp1258("Ngô Thị Lan,Úc,Sydney,,,,\r\n")
@@ -396,6 +421,29 @@ def test_encodings_are_detected_and_converted(app, client, login_as, body, encod
     page = analysed(client, bid)
     assert "Phạm Thị Thu Hường" in page and "Nguyễn Văn Đức" in page
     assert batch(app, bid).counts["new"] == 3
+
+
+def test_windows_1252_is_not_read_as_windows_1258(app, client, login_as):
+    """Western European Excel saves CSV as Windows-1252: ã, õ, ì, ý stay what they are."""
+    login_as("officer")
+    rows = [
+        ["Full name", "Country", "City"],
+        ["João Gonçalves", "BR", "São Paulo"],
+        ["Inês Simões", "PT", "Lisboa"],
+        ["Niccolò Lunedì", "IT", "Forlì"],
+        ["Ýrr Þórsdóttir", "IS", "Reykjavík"],
+    ]
+    bid = batch_id(upload(client, csv_bytes(rows, "cp1252")))
+    assert batch(app, bid).encoding == "Windows-1252"
+    confirm_mapping(client, bid)
+    page = analysed(client, bid)
+    for name in ("João Gonçalves", "Inês Simões", "Niccolò Lunedì", "Ýrr Þórsdóttir"):
+        assert name in page
+    # Vietnamese saved by Vietnamese Windows (tone marks combined) is still Windows-1258.
+    bid = batch_id(
+        upload(client, cp1258(csv_bytes([*rows[:1], ["Ngô Thị Lan", "AU", "Úc"]]).decode()))
+    )
+    assert batch(app, bid).encoding == "Windows-1258"
 
 
 # --- command line ---
@@ -526,3 +574,39 @@ def test_the_screen_finds_what_find_duplicates_finds(app):
             expected = [(m.contact.id, m.strength, m.reasons) for m in find_duplicates(probe)]
             got = [(m.contact_id, m.strength, m.reasons) for m in screen.matches(probe)]
             assert got == expected, probe
+
+
+# --- the search index during a commit ---
+
+
+def _indexed() -> set[int]:
+    column = "rowid" if _db.engine.dialect.name == "sqlite" else "contact_id"
+    return set(_db.session.scalars(_db.text(f"SELECT {column} FROM {INDEX_TABLE}")))
+
+
+def test_an_import_indexes_its_contacts_a_chunk_at_a_time(app, client, login_as):
+    login_as("officer")
+    bid = import_file(client, csv_bytes([HEADER, *ROWS]))
+    assert client.post(f"/imports/{bid}/commit", data={}).status_code == 302
+    with app.app_context():
+        ids = set(_db.session.scalars(_db.select(Contact.id)))
+        assert len(ids) == 4 and _indexed() == ids
+
+
+def test_held_back_changes_are_sent_together_or_not_at_all(app):
+    with app.app_context():
+        actor = new_user()
+        with indexing.held_back() as release:
+            first = create_contact(data(full_name="Lê Văn Một"), actor=actor)
+            assert first.id not in _indexed()  # held back
+            release()
+            assert first.id in _indexed()
+            second = create_contact(data(full_name="Lê Văn Hai", city="Bonn"), actor=actor)
+        assert second.id in _indexed()  # sent on leaving
+        with pytest.raises(RuntimeError), indexing.held_back():
+            third = create_contact(data(full_name="Lê Văn Ba", city="Köln"), actor=actor)
+            raise RuntimeError("the transaction fails")
+        assert third.id not in _indexed()  # nothing sent: the caller rolls back
+        fourth = create_contact(data(full_name="Lê Văn Bốn", city="Hamburg"), actor=actor)
+        assert fourth.id in _indexed()  # outside: indexed at once again
+        _db.session.rollback()

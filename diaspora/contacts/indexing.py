@@ -3,25 +3,65 @@
 ``refresh_derived`` runs on every change a service makes, so the folded columns are never
 stale. ``contact_search_terms`` is the single definition of "what text describes a contact",
 for the search backends (SQLite FTS5, PostgreSQL) to index; ``CHANGE_LISTENERS`` lets them
-keep their index in step with every create, update, merge, delete, restore and purge.
+keep their index in step with every create, update, merge, delete, restore and purge;
+``held_back`` gathers the changes of bulk work (an import) so that they are sent together.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from diaspora.collation import name_sort_key
 from diaspora.models import Contact
 from diaspora.text import fold, word_key, word_prefix_text
 
-# Callables (contact_id, event) run after a service changed a contact; event is one of
+# Callables run after services changed contacts, with {contact_id: event}; event is one of
 # "create", "update", "merge", "delete", "restore", "purge", "erase".
-CHANGE_LISTENERS: list[Callable[[int, str], None]] = []
+ChangeListener = Callable[[dict[int, str]], None]
+CHANGE_LISTENERS: list[ChangeListener] = []
+
+# Changes gathered by ``held_back`` in this thread or task (None: sent at once).
+_held: ContextVar[dict[int, str] | None] = ContextVar("held_contact_changes", default=None)
 
 
 def notify(contact_id: int, event: str) -> None:
+    held = _held.get()
+    if held is not None:
+        held[contact_id] = event
+        return
+    _send({contact_id: event})
+
+
+def _send(changes: dict[int, str]) -> None:
     for listener in CHANGE_LISTENERS:
-        listener(contact_id, event)
+        listener(changes)
+
+
+@contextmanager
+def held_back() -> Iterator[Callable[[], None]]:
+    """Gather the changes made inside and send them together, in the same transaction.
+
+    Bulk work (an import of thousands of rows) would otherwise re-index one contact at a
+    time. The caller may ``release()`` what was gathered so far (after each chunk, to keep
+    memory flat); the rest is sent on leaving. On an error nothing is sent: the transaction
+    is rolled back anyway.
+    """
+    changes: dict[int, str] = {}
+    token = _held.set(changes)
+
+    def release() -> None:
+        if changes:
+            pending = dict(changes)
+            changes.clear()
+            _send(pending)
+
+    try:
+        yield release
+    finally:
+        _held.reset(token)
+    release()
 
 
 def refresh_derived(contact: Contact) -> None:

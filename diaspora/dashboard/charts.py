@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 ROW_HEIGHT = 32
-LABEL_WIDTH = 250
+LABEL_WIDTH = 310  # the longest label kept (34 characters) at the 17px of .chart-label
 BAR_AREA = 280
 NUMBER_GAP = 8
 WIDTH = LABEL_WIDTH + BAR_AREA + 70

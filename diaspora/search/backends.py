@@ -95,6 +95,18 @@ class SqliteBackend:
             [_row(document) for document in documents],
         )
 
+    def replace_many(
+        self, connection: Connection, documents: list[Document], gone: list[int]
+    ) -> None:
+        """Index ``documents`` (replacing their entries) and drop the ``gone`` ids, with one
+        statement of each kind instead of two per contact."""
+        ids = [{"id": document.contact_id} for document in documents]
+        ids += [{"id": contact_id} for contact_id in gone]
+        if ids:
+            connection.execute(text("DELETE FROM search_contacts WHERE rowid = :id"), ids)
+        if documents:
+            self.insert_many(connection, documents)
+
     def clear(self, connection: Connection) -> None:
         connection.execute(text("DELETE FROM search_contacts"))
 
@@ -152,6 +164,18 @@ class PostgresBackend:
 
     def insert_many(self, connection: Connection, documents: list[Document]) -> None:
         connection.execute(text(POSTGRES_UPSERT), [_postgres_row(d) for d in documents])
+
+    def replace_many(
+        self, connection: Connection, documents: list[Document], gone: list[int]
+    ) -> None:
+        """Upsert ``documents`` and drop the ``gone`` ids, one statement of each kind."""
+        if gone:
+            connection.execute(
+                text("DELETE FROM search_contacts WHERE contact_id = :id"),
+                [{"id": contact_id} for contact_id in gone],
+            )
+        if documents:
+            self.insert_many(connection, documents)
 
     def clear(self, connection: Connection) -> None:
         connection.execute(text("DELETE FROM search_contacts"))

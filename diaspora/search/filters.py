@@ -96,10 +96,20 @@ def tag_groups(query: SearchQuery) -> tuple[list[str], list[list[str]]]:
     return all_of, any_of
 
 
+def findable() -> list[ColumnElement[bool]]:
+    """What every search requires, and all the index ever holds: live records, not erased
+    (erased records stay for the counts in reports, but are never found again)."""
+    return [live(), Contact.erased_at.is_(None)]
+
+
 def untagged_conditions(query: SearchQuery) -> list[ColumnElement[bool]]:
     """The filters that stay plain SQL when the index answers the tagged ones."""
-    # Erased records stay for the counts in reports, but are never found again.
-    result: list[ColumnElement[bool]] = [live(), Contact.erased_at.is_(None)]
+    return findable() + optional_conditions(query)
+
+
+def optional_conditions(query: SearchQuery) -> list[ColumnElement[bool]]:
+    """The plain SQL filters the user chose (not the ones every search has)."""
+    result: list[ColumnElement[bool]] = []
     if query.organizations:
         result.append(
             exists().where(

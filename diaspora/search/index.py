@@ -1,8 +1,9 @@
 """Keeping the search index in step with the contacts, and rebuilding it from scratch.
 
 The contact services call ``diaspora.contacts.indexing.notify`` after every create, update,
-merge, delete, restore and purge; ``reindex`` runs inside the same transaction, so the index
-and the records commit (or roll back) together.
+merge, delete, restore and purge (an import gathers its changes and sends them a chunk at a
+time); ``reindex`` runs inside the same transaction, so the index and the records commit (or
+roll back) together.
 """
 
 from __future__ import annotations
@@ -46,14 +47,10 @@ def _load(contact_ids: list[int]) -> list[Contact]:
 def reindex(contact_ids: list[int]) -> None:
     """Index live contacts; remove deleted, merged and purged ones."""
     connection = db.session.connection()
-    backend = _backend()
     found = {contact.id: contact for contact in _load(contact_ids)}
-    for contact_id in contact_ids:
-        contact = found.get(contact_id)
-        if contact is None:
-            backend.delete(connection, contact_id)
-        else:
-            backend.upsert(connection, document_for(contact))
+    documents = [document_for(found[i]) for i in dict.fromkeys(contact_ids) if i in found]
+    gone = [contact_id for contact_id in dict.fromkeys(contact_ids) if contact_id not in found]
+    _backend().replace_many(connection, documents, gone)
 
 
 def compact() -> None:
@@ -61,8 +58,10 @@ def compact() -> None:
     _backend().compact(db.session.connection())
 
 
-def on_contact_change(contact_id: int, change: str) -> None:
-    reindex([contact_id])
+def on_contact_change(changes: dict[int, str]) -> None:
+    ids = list(changes)
+    for start in range(0, len(ids), 500):
+        reindex(ids[start : start + 500])
 
 
 def on_reference_change(kind: str, row_id: int) -> None:

@@ -71,20 +71,20 @@ def searches_private(actor: User | None) -> bool:
 
 
 def _statement(query: SearchQuery, *, actor: User | None, ordered: bool = True):
-    """The matching ids. Unordered, when "live" is the only plain condition left, the index
-    answers alone: it never holds deleted or merged records, and reading every matching row
-    of contacts only to check that again costs more than the whole index lookup."""
+    """The matching ids. Unordered, with no plain filter chosen, the index answers alone: it
+    holds only findable records (``filters.findable``), and reading every matching row of
+    contacts only to check that again costs more than the whole index lookup."""
     words = terms(query.text)
-    where = filters.untagged_conditions(query)
+    where = filters.optional_conditions(query)
     all_of, any_of = filters.tag_groups(query)
     if words or all_of or any_of:
         backend = backend_for(db.session.get_bind().dialect.name)
         match = backend.match(words, all_of, any_of, private=searches_private(actor))
         matching = text(match.sql).bindparams(**match.params).columns(column("id", Integer))
-        if not ordered and len(where) == 1:
+        if not ordered and not where:
             return matching, words
         where.append(Contact.id.in_(matching))
-    return select(Contact.id).where(and_(*where)), words
+    return select(Contact.id).where(and_(*filters.findable(), *where)), words
 
 
 def _order(query: SearchQuery, words: list[str]) -> tuple:

@@ -1,6 +1,7 @@
 """Text encodings of uploaded CSV files, including the legacy Vietnamese ones.
 
-UTF-8 (with or without BOM) and UTF-16 are read as they are. Other bytes are Windows-1258, or
+UTF-8 (with or without BOM) and UTF-16 are read as they are. Other bytes are Windows-1258 or
+Windows-1252 (1258 when the text has Vietnamese tone marks or reads better that way), or
 text typed with the pre-Unicode fonts still found in old government spreadsheets: TCVN3 (ABC,
 ".VnTime") and VNI ("VNI-Times"). Those fonts drew Vietnamese letters over Windows-1252 codes, so
 the same text also turns up inside UTF-8 files and Excel cells as "NguyÔn V¨n §øc" (TCVN3) or
@@ -79,8 +80,8 @@ _TONED = frozenset(
 TCVN3_ENCODE = {char: byte for byte, char in TCVN3_DECODE.items()}
 _WORD = re.compile(r"\S+")
 
-UTF8, UTF8_BOM, UTF16, CP1258, TCVN3, VNI = (
-    "UTF-8", "UTF-8 (BOM)", "UTF-16", "Windows-1258", "TCVN3 (ABC)", "VNI",
+UTF8, UTF8_BOM, UTF16, CP1252, CP1258, TCVN3, VNI = (
+    "UTF-8", "UTF-8 (BOM)", "UTF-16", "Windows-1252", "Windows-1258", "TCVN3 (ABC)", "VNI",
 )  # fmt: skip
 LEGACY = (TCVN3, VNI)
 
@@ -142,6 +143,13 @@ def score(text: str) -> int:
             continue
         total += 1 if _plausible(word) else -1
     return total
+
+
+def convert_legacy(text: str, name: str) -> str:
+    """Text typed with the legacy ``name`` font (TCVN3 or VNI) shown over Windows-1252, in
+    Unicode; one cell at a time, once ``repair_text`` has judged the whole file."""
+    raw = text.encode("cp1252", errors="replace")
+    return decode_tcvn3(raw) if name == TCVN3 else decode_vni(text)
 
 
 def _legacy_candidates(raw: bytes) -> dict[str, str]:
@@ -239,11 +247,28 @@ def _checked(data: bytes, codec: str, label: str) -> Decoded:
     return repair_text(text.lstrip("\ufeff"), label)
 
 
+# A vowel followed by a combining tone mark: how Vietnamese Windows (1258) writes "ị", "ễ"…
+# The same bytes in Windows-1252 are ì, Ì, ò, Ò, Þ, which Western text puts after consonants.
+_CP1258_TONED = re.compile("[aăâeêioôơuưyAĂÂEÊIOÔƠUƯY][\u0300\u0301\u0303\u0309\u0323]")
+
+
+def _windows(data: bytes) -> tuple[str, str]:
+    """Windows-1258 when the text has Vietnamese tone marks, or reads as Vietnamese better
+    that way (ư, ơ, ă, đ sit where Windows-1252 has ý, õ, ã, ð); otherwise Windows-1252, as
+    Excel saves CSV files in Western European versions of Windows."""
+    western = unicodedata.normalize("NFC", data.decode("cp1252", errors="replace"))
+    raw = data.decode("cp1258", errors="replace")
+    vietnamese = unicodedata.normalize("NFC", raw)
+    if _CP1258_TONED.search(raw) or score(vietnamese) > score(western):
+        return vietnamese, CP1258
+    return western, CP1252
+
+
 def _single_byte(data: bytes) -> Decoded:
-    windows = unicodedata.normalize("NFC", data.decode("cp1258", errors="replace"))
+    windows, label = _windows(data)
     legacy = _best_legacy(windows, data)
     if legacy is None:
-        return Decoded(windows, CP1258)
+        return Decoded(windows, label)
     name, text = legacy
     return _converted(text, name)
 

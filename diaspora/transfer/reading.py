@@ -11,14 +11,18 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import unicodedata
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 from flask_babel import lazy_gettext as _l
 
 from diaspora.errors import ValidationFailed
-from diaspora.transfer.encodings import decode, repair_text
+from diaspora.transfer.encodings import LEGACY, convert_legacy, decode, repair_text
+from diaspora.transfer.safety import restore
 
 
 @dataclass(frozen=True)
@@ -166,6 +170,22 @@ def _tidy(rows, limits: Limits) -> tuple[list[str], list[tuple[int, list[str]]]]
     return header, [(number, cells + [""] * (width - len(cells))) for number, cells in data]
 
 
+def _delimiter(head: str) -> str:
+    """Comma, semicolon (Excel in many locales) or tab: the one that splits the header row
+    into the most columns. csv.Sniffer guesses from the cells as well, and a tab or a
+    semicolon inside the data then wins over the commas of the app's own exports."""
+    best, widest = ",", 0
+    for candidate in ",;\t":
+        reader = csv.reader(io.StringIO(head, newline=""), delimiter=candidate, strict=False)
+        try:
+            header = next((row for row in reader if any(cell.strip() for cell in row)), [])
+        except csv.Error:
+            continue
+        if len(header) > widest:
+            best, widest = candidate, len(header)
+    return best
+
+
 def _read_csv(data: bytes, limits: Limits) -> Table:
     decoded = decode(data)
     text = decoded.text
@@ -178,14 +198,12 @@ def _read_csv(data: bytes, limits: Limits) -> Table:
         _check_width(
             max(first_line.count(","), first_line.count(";"), first_line.count("\t")) + 1, limits
         )
-    try:
-        dialect = csv.Sniffer().sniff(text[:65536], delimiters=",;\t")
-        delimiter = dialect.delimiter
-    except csv.Error:
-        delimiter = ","
+    delimiter = _delimiter(text[:65536])
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
     try:
-        header, rows = _tidy(((reader.line_num, row) for row in reader), limits)
+        # The app's own exports prefix cells that could run as formulas with an apostrophe.
+        cells = ((reader.line_num, [restore(cell) for cell in row]) for row in reader)
+        header, rows = _tidy(cells, limits)
     except csv.Error:
         raise refuse(
             _l("The file is not a well-formed CSV file (a cell is too long or badly quoted).")
@@ -196,12 +214,18 @@ def _read_csv(data: bytes, limits: Limits) -> Table:
 # --- XLSX ---
 
 
+# What opening a damaged archive or reading its parts raises: a bad CRC or header, a zip
+# version or compression method zipfile does not know, a broken deflate stream, a truncated
+# part, encryption.
+_DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, ValueError, RuntimeError, NotImplementedError)
+
+
 def check_zip(data: bytes, limits: Limits) -> zipfile.ZipFile:
     """The archive, once its entries are known to be few, small and honestly compressed."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         entries = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, EOFError):
+    except _DAMAGED:
         raise refuse(_l("The workbook is damaged and cannot be opened.")) from None
     names = {entry.filename for entry in entries}
     if len(entries) > limits.max_entries:
@@ -229,6 +253,15 @@ def check_zip(data: bytes, limits: Limits) -> zipfile.ZipFile:
                     "and was not opened."
                 )
             )
+    try:
+        _check_parts(archive, entries)
+    except _DAMAGED:
+        raise refuse(_l("The workbook is damaged and cannot be opened.")) from None
+    return archive
+
+
+def _check_parts(archive: zipfile.ZipFile, entries: list[zipfile.ZipInfo]) -> None:
+    """No macros declared, and no XML part starting with entity declarations."""
     types = archive.read("[Content_Types].xml")
     if b"macroEnabled" in types:
         raise refuse(
@@ -245,10 +278,18 @@ def check_zip(data: bytes, limits: Limits) -> zipfile.ZipFile:
                         "attack the server; it was not opened. Save it again from Excel."
                     )
                 )
-    return archive
+
+
+# OOXML writes the control characters that XML cannot hold as "_x000D_" (carriage return),
+# "_x0001_" and so on; openpyxl hands them over as written.
+_OOXML_ESCAPE = re.compile("_x(00[01][0-9A-Fa-f])_")
 
 
 def _cell_text(value) -> str:
+    if isinstance(value, str):
+        return (
+            _OOXML_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), value) if "_x" in value else value
+        )
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -303,6 +344,10 @@ def _read_xlsx(data: bytes, sheet: str, limits: Limits) -> Table:
             )
         )
         header, body = _tidy(rows, limits)
+    except ValidationFailed:
+        raise
+    except Exception:  # a part damaged further in than its first bytes, read row by row
+        raise refuse(_l("The workbook is damaged and cannot be opened.")) from None
     finally:
         workbook.close()
     table = Table("xlsx", header, body, sheet=chosen, sheets=names)
@@ -311,19 +356,20 @@ def _read_xlsx(data: bytes, sheet: str, limits: Limits) -> Table:
 
 
 def _repair_cells(table: Table) -> None:
-    """Cells typed with the legacy TCVN3/VNI fonts, converted (or the file refused)."""
+    """Cells typed with the legacy TCVN3/VNI fonts, converted (or the file refused); every
+    cell in composed Unicode (NFC), as CSV files are read."""
     lines = ["\t".join(table.headers)] + ["\t".join(cells) for _number, cells in table.rows]
-    text = "\n".join(lines)
-    fixed = repair_text(text, "")
+    fixed = repair_text("\n".join(lines), "")
     table.notices = list(fixed.notices)
     table.encoding = fixed.encoding
-    if fixed.text == text:
-        return
-    fixed_lines = fixed.text.split("\n")
-    if len(fixed_lines) != len(lines):  # a converted cell held a line break
-        return
-    table.headers = fixed_lines[0].split("\t")
-    table.rows = [
-        (number, line.split("\t"))
-        for (number, _cells), line in zip(table.rows, fixed_lines[1:], strict=True)
-    ]
+    if fixed.encoding in LEGACY:
+
+        def convert(cell: str) -> str:
+            return convert_legacy(cell, fixed.encoding) if cell else cell
+    else:
+
+        def convert(cell: str) -> str:
+            return cell if cell.isascii() else unicodedata.normalize("NFC", cell)
+
+    table.headers = [convert(cell) for cell in table.headers]
+    table.rows = [(number, [convert(cell) for cell in cells]) for number, cells in table.rows]

@@ -29,7 +29,7 @@ from diaspora.extensions import db
 from diaspora.forms import apply_errors, choices
 from diaspora.i18n import current_language
 from diaspora.search.params import args_from_query, query_from_args
-from diaspora.transfer import exports, imports, writers
+from diaspora.transfer import committing, exports, imports, writers
 from diaspora.transfer.columns import COLUMNS, DEFAULT_COLUMNS, VIEWER_COLUMNS
 from diaspora.transfer.forms import (
     CommitForm,
@@ -272,7 +272,9 @@ def preview(batch_id: int):
         commit_form=CommitForm(),
         earlier=imports.previous_imports(batch),
         targets=TARGETS,
-        too_large=imports.rows_to_write(batch) > current_app.config["IMPORT_WEB_COMMIT_MAX_ROWS"],
+        too_large=(
+            committing.rows_to_write(batch) > current_app.config["IMPORT_WEB_COMMIT_MAX_ROWS"]
+        ),
     )
 
 
@@ -302,7 +304,7 @@ def commit(batch_id: int):
     form = CommitForm()
     if form.validate_on_submit():
         try:
-            result = imports.commit_batch(
+            result = committing.commit_batch(
                 batch,
                 actor=_actor(),
                 skip_errors=form.skip_errors.data,
@@ -333,7 +335,7 @@ def undo(batch_id: int):
     form = CommitForm()
     if form.validate_on_submit():
         try:
-            result = imports.undo_batch(batch, actor=_actor())
+            result = committing.undo_batch(batch, actor=_actor())
         except DomainError as error:
             db.session.rollback()
             flash(str(error.message), "error")

@@ -26,11 +26,13 @@ from diaspora.transfer.columns import (
     row_getter,
 )
 from diaspora.transfer.records import ExportRecord
-from diaspora.transfer.safety import neutralise
+from diaspora.transfer.safety import PREFIX, TRIGGERS, neutralise
 
 BOM = "\ufeff"
 PDF_STYLESHEET = Path(__file__).resolve().parent.parent / "static" / "css" / "export-pdf.css"
 CHUNK_ROWS = 500
+# First characters after which ``neutralise`` may have something to do.
+_RISKY_START = frozenset((*TRIGGERS, " ", "\n", PREFIX))
 
 
 def _text(value) -> str:
@@ -48,7 +50,15 @@ def csv_rows(rows: Iterable[list], header: list[str]) -> Iterator[bytes]:
     buffer.write(BOM)
     writer.writerow([neutralise(cell) for cell in header])
     for count, row in enumerate(rows, start=1):
-        writer.writerow([neutralise(_text(cell)) for cell in row])
+        # Most cells are text that cannot start a formula: kept as they are without a call.
+        writer.writerow(
+            [
+                cell
+                if cell.__class__ is str and (not cell or cell[0] not in _RISKY_START)
+                else neutralise(_text(cell))
+                for cell in row
+            ]
+        )
         if count % CHUNK_ROWS == 0:
             yield buffer.getvalue().encode("utf-8")
             buffer.seek(0)
@@ -115,7 +125,11 @@ def write_xlsx(
     for record in records:
         row_number += 1
         for index, value in enumerate(cells(record)):
-            if value is None or value == "":
+            if value.__class__ is str:  # most cells: text, written as text whatever the column
+                if value:
+                    write_string(row_number, index, value)
+                continue
+            if value is None:
                 continue
             kind = kinds[index]
             if kind == NUMBER and isinstance(value, int):
