@@ -66,7 +66,7 @@ format: $(STAMP)
 
 translations: $(STAMP)
 	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
-		--project diaspora --omit-header -o translations/messages.pot diaspora templates
+		--ignore-dirs '.*' --project diaspora --omit-header -o translations/messages.pot diaspora templates
 	$(VENV)/bin/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
 	$(PY) -m diaspora.i18n_tools fill-english translations/en/LC_MESSAGES/messages.po
 	$(VENV)/bin/pybabel compile -d translations --statistics

@@ -144,6 +144,7 @@ def _register_blueprints(app: Flask) -> None:
     from diaspora.delegations.views import bp as delegations_bp
     from diaspora.engagements import api as _engagements_api  # noqa: F401 (routes on the api bp)
     from diaspora.engagements.views import bp as engagements_bp
+    from diaspora.outreach import recipient_views as _outreach_recipients  # noqa: F401 (routes on the outreach bp)
     from diaspora.outreach.views import bp as outreach_bp
     from diaspora.plan.views import bp as plan_bp
     from diaspora.privacy.person_views import bp as person_data_bp

@@ -297,6 +297,9 @@ def test_export_is_csv_of_the_filtered_events_and_is_audited(app, client, login_
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
     assert "attachment" in response.headers["Content-Disposition"]
+    assert "filename*=UTF-8''audit-" in response.headers["Content-Disposition"]
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
     body = response.get_data(as_text=True).lstrip("\ufeff")
     rows = list(csv.DictReader(io.StringIO(body)))
     assert [row["action"] for row in rows] == ["test.csv"]

@@ -8,13 +8,13 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from diaspora.clock import local_today
 from diaspora.contacts import trash as contact_trash
 from diaspora.contacts.data import ExpertiseEntry
 from diaspora.dashboard import services
 from diaspora.dashboard.charts import bar_chart
 from diaspora.extensions import db as _db
 from diaspora.models import User, utcnow
-from diaspora.reports.services import local_today
 from tests.contact_helpers import new_user
 from tests.engagement_helpers import person, record
 

@@ -152,6 +152,34 @@ def test_bad_visits_keep_the_input_and_save_nothing(
     assert page_state(app) == before
 
 
+def test_a_second_click_on_save_creates_no_second_visit(client, login_as, app):
+    login_as("officer", locale="en")
+    data = form()
+    first = client.post("/delegations/new", data=data)
+    assert first.status_code == 302
+    before = page_state(app)
+    again = client.post("/delegations/new", data=data)
+    visit_id = int(first.headers["Location"].rstrip("/").split("/")[-2])
+    assert again.status_code == 302
+    assert again.headers["Location"].endswith(f"/delegations/{visit_id}")
+    assert "no second visit was created" in html(client.get(again.headers["Location"]))
+    assert page_state(app) == before
+
+
+def test_a_stale_edit_answers_409_and_keeps_the_input(client, login_as, app):
+    login_as("officer", locale="en")
+    visit_id = create(client)
+    saved = client.post(f"/delegations/{visit_id}/edit", data=form(version="1", leader="A"))
+    assert saved.status_code == 302
+    before = page_state(app)
+    stale = client.post(f"/delegations/{visit_id}/edit", data=form(version="1", leader="Bùi B"))
+    assert stale.status_code == 409
+    assert "Someone else changed this visit" in html(stale)
+    assert 'value="Bùi B"' in html(stale)  # the officer's input is kept
+    assert 'name="version" type="hidden" value="2"' in html(stale)
+    assert page_state(app) == before
+
+
 def test_a_destination_with_no_contacts_says_so(client, login_as, app, people):
     login_as("officer", locale="en")
     visit_id = create(client, country="IS", cities="Reykjavík", fields=[])
@@ -284,3 +312,18 @@ def test_plan_task_page_lists_visits(client, login_as):
     page = html(client.get("/plan/II.4"))
     assert f'href="/delegations/{visit_id}"' in page
     assert 'href="/delegations/new?task=II.4"' in page
+
+
+def test_the_list_pages_and_keeps_its_filter(client, login_as, app, monkeypatch):
+    login_as("officer", locale="en")
+    for _ in range(3):
+        create(client)  # May 2026: past
+    monkeypatch.setitem(app.config, "PER_PAGE", 2)
+    first = html(client.get("/delegations/?when=past"))
+    assert "Page 1 of 2" in first
+    assert 'href="/delegations/?page=2&amp;when=past" rel="next"' in first
+    second = html(client.get("/delegations/?when=past&page=2"))
+    assert "Page 2 of 2" in second
+    assert 'href="/delegations/?page=1&amp;when=past" rel="prev"' in second
+    single = html(client.get("/delegations/?when=upcoming"))
+    assert 'class="pagination"' not in single

@@ -319,6 +319,25 @@ def test_conflict_with_two_sessions_keeps_the_unsaved_input(app, make_user, peop
         )
 
 
+def test_shared_history_and_trash_pages_speak_vietnamese(app, make_user, people):
+    """The conflict page and the trash come from templates/_macros: their words are translated."""
+    first, second = app.test_client(), app.test_client()
+    login(first, make_user("officer", locale="vi").email)
+    login(second, make_user("officer", locale="vi").email)
+    engagement_id = create(first, people)
+    mine = inputs(html(first.get(f"/engagements/{engagement_id}/edit")))
+    theirs = inputs(html(second.get(f"/engagements/{engagement_id}/edit")))
+    theirs.update(step="save", city="Đồ Sơn")
+    assert second.post(f"/engagements/{engagement_id}/edit", data=theirs).status_code == 302
+    mine.update(step="save", outcome="Ba suất học bổng")
+    page = html(first.post(f"/engagements/{engagement_id}/edit", data=mine))
+    for words in ("Những gì đã thay đổi trong lúc đó", "Trước", "Sau", "Lưu thông tin của tôi"):
+        assert words in page
+    assert first.post(f"/engagements/{engagement_id}/delete").status_code == 302
+    trash = html(first.get("/engagements/trash/"))
+    assert "Khôi phục" in trash and "Ngày xóa" in trash
+
+
 def test_trash_restore_and_purge_pages(app, client, login_as, make_user, people):
     login_as("officer", locale="en")
     engagement_id = create(client, people)

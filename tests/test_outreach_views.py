@@ -391,3 +391,18 @@ def test_plan_task_page_lists_outreach(client, login_as):
     assert "Outreach and delegation visits" in page
     assert f'href="/outreach/{outreach_id}"' in page
     assert 'href="/outreach/new?task=II.4"' in page
+
+
+def test_the_list_pages_and_keeps_its_filter(client, login_as, app, monkeypatch):
+    login_as("officer", locale="en")
+    for _ in range(3):
+        create(client)
+    monkeypatch.setitem(app.config, "PER_PAGE", 2)
+    first = html(client.get("/outreach/?status=draft"))
+    assert "Page 1 of 2" in first
+    assert 'href="/outreach/?page=2&amp;status=draft" rel="next"' in first
+    assert 'rel="prev"' not in first
+    second = html(client.get("/outreach/?status=draft&page=2"))
+    assert "Page 2 of 2" in second
+    assert 'href="/outreach/?page=1&amp;status=draft" rel="prev"' in second
+    assert 'rel="next"' not in second

@@ -263,6 +263,22 @@ def test_report_page_and_downloads(app, client, login_as, year_2026):
         ]
 
 
+def test_yearly_report_download_is_a_private_attachment(client, login_as, year_2026):
+    login_as("viewer", locale="en")
+    for path, name in (
+        ("/reports/annual/2026.pdf", "bao-cao-chi-thi-25-2026-vi.pdf"),
+        ("/reports/annual/2026.xlsx?lang=en", "bao-cao-chi-thi-25-2026-en.xlsx"),
+    ):
+        response = client.get(path)
+        assert response.status_code == 200
+        disposition = response.headers["Content-Disposition"]
+        assert disposition.startswith("attachment;")
+        assert f'filename="{name}"' in disposition
+        assert f"filename*=UTF-8''{name}" in disposition
+        assert response.headers["Cache-Control"] == "no-store"
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
 def test_cli_writes_each_format(app, runner, tmp_path, year_2026):
     for fmt, lang in (("xlsx", "vi"), ("pdf", "en"), ("html", "vi")):
         out = tmp_path / f"report.{fmt}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, current_app, render_template, request, url_for
+from flask import Blueprint, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -12,6 +12,7 @@ from diaspora.audit import services
 from diaspora.audit.forms import AuditExportForm, AuditFilterFields, AuditFilterForm
 from diaspora.auth import services as auth_services
 from diaspora.auth.permissions import Permission, requires
+from diaspora.downloads import download
 from diaspora.errors import DomainError
 from diaspora.extensions import db
 from diaspora.forms import apply_errors, choices
@@ -119,14 +120,8 @@ def export():
         else:
             db.session.commit()
             stamp = utcnow().strftime("%Y%m%d-%H%M%S")
-            return Response(
-                "\ufeff" + text,  # BOM: spreadsheet programs then read the UTF-8 correctly
-                mimetype="text/csv",
-                headers={
-                    "Content-Disposition": f'attachment; filename="audit-{stamp}.csv"',
-                    "Cache-Control": "no-store",
-                },
-            )
+            # BOM: spreadsheet programs then read the UTF-8 correctly
+            return download("\ufeff" + text, f"audit-{stamp}.csv", "text/csv")
     filter_form = AuditFilterForm(formdata=request.form)
     _fill_choices(filter_form)
     filter_form.validate()

@@ -18,11 +18,9 @@ from wtforms import (
     RadioField,
     SelectChoice,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from diaspora.contacts.data import (
     WILLINGNESS_FLAGS,
@@ -46,18 +44,11 @@ from diaspora.contacts.labels import (
 from diaspora.contacts.languages import language_choices
 from diaspora.contacts.validation import display_phone
 from diaspora.countries import country_choices
-from diaspora.forms import choices
+from diaspora.forms import MultiCheckboxField, choices, version_number
 from diaspora.models import Contact
 
 BLANK_EXPERTISE_ROWS = 3
 BLANK_MEMBERSHIP_ROWS = 2
-
-
-class MultiCheckboxField(SelectMultipleField):
-    """A group of checkboxes; never pre-ticked unless the data says so."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 def _lines(text: str | None) -> list[str]:
@@ -301,8 +292,7 @@ class ContactForm(FlaskForm):
         return _ids(self.acknowledged.data)
 
     def expected_version(self) -> int:
-        value = (self.version.data or "").strip()
-        return int(value) if value.isdigit() else 0
+        return version_number(self.version)
 
 
 class ConsentForm(FlaskForm):

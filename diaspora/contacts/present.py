@@ -11,12 +11,15 @@ from typing import Any
 
 from flask_babel import gettext as _
 
+from diaspora.audit.history import HistoryRow
 from diaspora.contacts.history import ERASED, HIDDEN, HistoryEntry
 from diaspora.contacts.labels import ACTIONS, CODED_VALUES, FIELD_LABELS, LEVELS, PURPOSES
 from diaspora.contacts.languages import language_name
 from diaspora.contacts.validation import display_phone
 from diaspora.countries import country_name
 from diaspora.i18n import format_date
+from diaspora.reference.categories import list_categories
+from diaspora.reference.services import taxonomy
 
 
 @dataclass
@@ -26,6 +29,18 @@ class Lookups:
     language: str
     categories: dict[str, str]  # code -> name
     fields: dict[str, str]  # code -> "code name"
+
+
+def lookups_for(language: str) -> Lookups:
+    """The names of every field of expertise and category, inactive ones included (old
+    records and history still name them), for the pages and prints that show coded values."""
+    fields = {
+        row.code: f"{row.code} {row.name(language)}"
+        for group in taxonomy(include_inactive=True)
+        for row in (group, *group.children)
+    }
+    categories = {row.code: row.name(language) for row in list_categories(include_inactive=True)}
+    return Lookups(language=language, categories=categories, fields=fields)
 
 
 def format_value(name: str, value: Any, lookups: Lookups) -> str:
@@ -71,15 +86,6 @@ def _expertise(item: dict, lookups: Lookups) -> str:
     if item.get("years") is not None:
         extras.append(_("%(n)d years", n=item["years"]))
     return f"{text} ({', '.join(extras)})" if extras else text
-
-
-@dataclass
-class HistoryRow:
-    occurred_at: Any
-    actor: str
-    action: str
-    summary: str
-    changes: list[tuple[str, str, str]]
 
 
 def history_rows(entries: list[HistoryEntry], lookups: Lookups) -> list[HistoryRow]:

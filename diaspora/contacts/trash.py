@@ -15,7 +15,8 @@ from diaspora.contacts.indexing import notify
 from diaspora.contacts.services import changes_since
 from diaspora.errors import Conflict, NotFound
 from diaspora.extensions import db
-from diaspora.models import Contact, User, utcnow
+from diaspora.models import Contact, User
+from diaspora.trash import move_to_trash, take_out_of_trash
 
 
 def delete_contact(contact: Contact, *, actor: User, expected_version: int | None = None) -> None:
@@ -25,16 +26,7 @@ def delete_contact(contact: Contact, *, actor: User, expected_version: int | Non
         raise Conflict(_l("This contact is already in the trash."))
     if expected_version is not None and expected_version != contact.version:
         raise StaleVersion(contact, expected_version, changes_since(contact, expected_version))
-    contact.deleted_at = utcnow()
-    contact.deleted_by_id = actor.id
-    db.session.flush()
-    audit.record(
-        "contact.delete",
-        actor=actor,
-        target_type="contact",
-        target_id=contact.id,
-        details={"version": contact.version},
-    )
+    move_to_trash(contact, actor=actor, target_type="contact")
     notify(contact.id, "delete")
 
 
@@ -58,16 +50,7 @@ def get_trashed(contact_id: int) -> Contact:
 def restore_contact(contact: Contact, *, actor: User) -> None:
     if not contact.is_deleted or contact.is_merged:
         raise Conflict(_l("This contact is not in the trash."))
-    contact.deleted_at = None
-    contact.deleted_by_id = None
-    db.session.flush()
-    audit.record(
-        "contact.restore",
-        actor=actor,
-        target_type="contact",
-        target_id=contact.id,
-        details={"version": contact.version},
-    )
+    take_out_of_trash(contact, actor=actor, target_type="contact")
     notify(contact.id, "restore")
 
 

@@ -19,6 +19,7 @@ from diaspora.countries import country_name, is_country
 from diaspora.models import utcnow
 from diaspora.models.contact import MIN_BIRTH_YEAR
 from diaspora.text import clean, clean_lines, strip_controls
+from diaspora.validation import Errors, add, read_date
 
 LIMITS = {
     "full_name": 200,
@@ -43,12 +44,6 @@ LIMITS = {
 MULTILINE = frozenset({"address", "notes", "legal_basis_note", "evidence"})
 MAX_ITEMS = 10  # emails, phones, expertise rows, memberships
 FORBIDDEN_IN_NAMES = frozenset('<>{}[]\\|@#$%^*=+_~`"')
-
-Errors = dict[str, list]
-
-
-def add(errors: Errors, name: str, message) -> None:
-    errors.setdefault(name, []).append(message)
 
 
 def this_year() -> int:
@@ -130,19 +125,9 @@ def birth_year(value: int | str | None, errors: Errors) -> int | None:
 
 
 def parse_date(value: date | str | None, name: str, errors: Errors, *, required=False):
-    if isinstance(value, date):
-        parsed = value
-    else:
-        raw = clean(value or "")
-        if not raw:
-            if required:
-                add(errors, name, _l("Enter the date."))
-            return None
-        try:
-            parsed = date.fromisoformat(raw)
-        except ValueError:
-            add(errors, name, _l("Enter a date as YYYY-MM-DD, for example 2026-01-31."))
-            return None
+    parsed = read_date(value, name, errors, required=required)
+    if parsed is None:
+        return None
     if parsed > today():
         add(errors, name, _l("The date cannot be in the future."))
         return None

@@ -26,7 +26,7 @@ from diaspora.contacts.forms import (
 from diaspora.contacts.history import contact_history, history_entry
 from diaspora.contacts.labels import FIELD_LABELS, ORGANIZATION_KINDS, REASONS
 from diaspora.contacts.organizations import list_organizations
-from diaspora.contacts.present import Lookups, format_value, history_rows
+from diaspora.contacts.present import format_value, history_rows, lookups_for
 from diaspora.contacts.validation import display_phone, today
 from diaspora.engagements.labels import TYPES as ENGAGEMENT_TYPES
 from diaspora.engagements.timeline import contact_timeline
@@ -62,16 +62,6 @@ def organization_kind_filter(code: str) -> str:
 
 def _actor():
     return current_user._get_current_object()
-
-
-def _lookups() -> Lookups:
-    language = current_language()
-    fields = {}
-    for group in taxonomy(include_inactive=True):
-        for row in (group, *group.children):
-            fields[row.code] = f"{row.code} {row.name(language)}"
-    categories = {row.code: row.name(language) for row in list_categories(include_inactive=True)}
-    return Lookups(language=language, categories=categories, fields=fields)
 
 
 def _prepare(form: ContactForm, contact=None) -> None:
@@ -223,7 +213,7 @@ def profile(contact_id: int):
     duplicates = (
         find_duplicates(probe_from_contact(contact), exclude_id=contact.id) if editor else []
     )
-    lookups = _lookups()
+    lookups = lookups_for(current_language())
     return render_template(
         "contacts/profile.html",
         contact=contact,
@@ -300,7 +290,7 @@ def _conflict_page(form: ContactForm, contact):
     """409: what the others changed since the form was opened, and the officer's input kept,
     now based on the current version so that saving again applies it."""
     since = form.expected_version()
-    lookups = _lookups()
+    lookups = lookups_for(current_language())
     events = [
         history_entry(event, personal=True) for event in services.changes_since(contact, since)
     ]
@@ -382,7 +372,7 @@ def merge():
             "success",
         )
         return redirect(url_for(".profile", contact_id=survivor_id))
-    lookups = _lookups()
+    lookups = lookups_for(current_language())
     return render_template(
         "contacts/merge.html",
         form=form,

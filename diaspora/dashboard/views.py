@@ -7,12 +7,13 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from diaspora.auth.permissions import Permission, can, requires
+from diaspora.clock import local_today
 from diaspora.countries import country_name
 from diaspora.dashboard import services
 from diaspora.dashboard.charts import bar_chart
 from diaspora.i18n import current_language
 from diaspora.privacy.request_list import DUE_SOON_DAYS, due_counts
-from diaspora.reports.services import local_today, this_period
+from diaspora.reports.services import this_period
 
 bp = Blueprint("dashboard", __name__)
 

@@ -12,28 +12,13 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from diaspora.countries import country_choices
 from diaspora.delegations.data import VisitData
 from diaspora.delegations.labels import FIELD_LABELS, FORMATS
-from diaspora.forms import choices
+from diaspora.forms import MultiCheckboxField, choices, ids_in, plan_task_choices, version_number
 from diaspora.models import DelegationVisit
 from diaspora.transfer.forms import HEADER_LANGUAGES
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-
-def ids_in(text: str | None) -> list[int]:
-    """Record numbers typed or carried as "12, 15 #17"."""
-    result: list[int] = []
-    for part in (text or "").replace(";", ",").replace("#", " ").replace(",", " ").split():
-        if part.isdigit() and len(part) <= 10 and 0 < int(part) < 2**31 and int(part) not in result:
-            result.append(int(part))
-    return result
 
 
 class VisitForm(FlaskForm):
@@ -80,9 +65,7 @@ class VisitForm(FlaskForm):
                 if child.active
             ]
         self.fields.choices = choices(options)
-        self.plan_tasks.choices = choices(
-            (task.code, f"{task.code}. {task.title(language)}") for task in tasks
-        )
+        self.plan_tasks.choices = plan_task_choices(tasks, language)
 
     def load(self, visit: DelegationVisit) -> None:
         for name in ("title", "country", "cities", "purpose", "leader", "members"):
@@ -108,8 +91,7 @@ class VisitForm(FlaskForm):
         )
 
     def expected_version(self) -> int:
-        value = (self.version.data or "").strip()
-        return int(value) if value.isdigit() else 0
+        return version_number(self.version)
 
 
 class ContactsForm(FlaskForm):

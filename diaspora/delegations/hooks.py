@@ -18,6 +18,7 @@ from diaspora.delegations.services import for_plan_task
 from diaspora.extensions import db
 from diaspora.models import Contact, DelegationContact
 from diaspora.plan.activities import LINKED_WORK_SOURCES, LinkedWork
+from diaspora.records import add_hooks
 
 
 def move_visit_contacts(survivor: Contact, absorbed: Contact) -> None:
@@ -68,12 +69,7 @@ def linked_visits(task_code: str, user) -> list[LinkedWork]:
 
 
 def register() -> None:
-    for hooks, hook in (
-        (MERGE_STEPS, move_visit_contacts),
-        (LINKED_WORK_SOURCES, linked_visits),
-    ):
-        if hook not in hooks:
-            hooks.append(hook)
+    add_hooks((MERGE_STEPS, move_visit_contacts), (LINKED_WORK_SOURCES, linked_visits))
 
 
 register()

@@ -12,9 +12,9 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
-from sqlalchemy.orm.exc import StaleDataError
 
 from diaspora.audit import services as audit
+from diaspora.audit.history import target_events
 from diaspora.clock import local_today
 from diaspora.delegations.data import VisitData
 from diaspora.delegations.validation import VisitValues, validate_visit
@@ -26,10 +26,11 @@ from diaspora.models import (
     ContactStatus,
     DelegationContact,
     DelegationVisit,
-    PlanTask,
     User,
     utcnow,
 )
+from diaspora.plan.services import linked_to_task
+from diaspora.records import flush_versioned, page_of, saved_earlier, set_plan_tasks
 
 SCALAR_FIELDS = (
     "title",
@@ -85,24 +86,17 @@ def _apply(visit: DelegationVisit, values: VisitValues) -> None:
             setattr(visit, key, value)
     if [row.id for row in visit.fields] != [row.id for row in values.fields]:
         visit.fields = list(values.fields)
-    if [task.id for task in visit.plan_tasks] != [task.id for task in values.plan_tasks]:
-        visit.plan_tasks = list(values.plan_tasks)
+    set_plan_tasks(visit, values.plan_tasks)
 
 
 def _flush_versioned(visit: DelegationVisit) -> None:
-    try:
-        db.session.flush()
-    except StaleDataError:
-        raise VisitChanged(visit) from None
+    flush_versioned(lambda: VisitChanged(visit))
 
 
 def create_visit(data: VisitData, *, actor: User, entry_key: str | None = None) -> DelegationVisit:
-    if entry_key:
-        earlier = db.session.scalar(
-            select(DelegationVisit).where(DelegationVisit.entry_key == entry_key)
-        )
-        if earlier is not None:
-            raise VisitAlreadySaved(earlier)
+    earlier = saved_earlier(DelegationVisit, entry_key)
+    if earlier is not None:
+        raise VisitAlreadySaved(earlier)
     values = validate_visit(data, today=local_today())
     visit = DelegationVisit(
         created_by_id=actor.id,
@@ -179,35 +173,17 @@ def list_visits(query: VisitQuery, *, today: date):
     elif query.upcoming is False:
         statement = statement.where(DelegationVisit.end_date < today)
     statement = statement.order_by(DelegationVisit.start_date.desc(), DelegationVisit.id.desc())
-    total = db.session.scalar(select(func.count()).select_from(statement.subquery())) or 0
-    page = max(1, query.page)
-    rows = db.session.execute(
-        statement.limit(query.per_page).offset((page - 1) * query.per_page)
-    ).all()
-    return rows, total
+    return page_of(statement, page=query.page, per_page=query.per_page)
 
 
 def for_plan_task(code: str) -> list[DelegationVisit]:
-    return list(
-        db.session.scalars(
-            select(DelegationVisit)
-            .where(DelegationVisit.plan_tasks.any(PlanTask.code == code))
-            .order_by(DelegationVisit.start_date.desc(), DelegationVisit.id.desc())
-            .limit(200)
-        )
+    return linked_to_task(
+        DelegationVisit, code, DelegationVisit.start_date.desc(), DelegationVisit.id.desc()
     )
 
 
 def history(visit: DelegationVisit, *, limit: int = 200) -> list[AuditEvent]:
-    return list(
-        db.session.scalars(
-            select(AuditEvent)
-            .where(AuditEvent.target_type == "delegation", AuditEvent.target_id == visit.id)
-            .options(selectinload(AuditEvent.actor))
-            .order_by(AuditEvent.id.desc())
-            .limit(limit)
-        )
-    )
+    return target_events("delegation", visit.id, limit=limit)
 
 
 def delete_visit(visit: DelegationVisit, *, actor: User) -> None:

@@ -14,6 +14,7 @@ from diaspora.extensions import db
 from diaspora.models import ExpertiseField, PlanTask
 from diaspora.plan.services import plan_tasks_from_codes
 from diaspora.text import clean, clean_lines, distinct_codes, strip_controls
+from diaspora.validation import Errors, add, read_date
 
 LIMITS = {"title": 300, "city": 120, "purpose": 5000, "leader": 200, "members": 5000}
 MAX_CITIES = 10
@@ -21,12 +22,6 @@ MAX_MEMBERS = 100
 MAX_FIELDS = 20
 EARLIEST = date(2000, 1, 1)
 LATEST_YEARS_AHEAD = 5
-
-Errors = dict[str, list]
-
-
-def add(errors: Errors, name: str, message) -> None:
-    errors.setdefault(name, []).append(message)
 
 
 @dataclass
@@ -50,18 +45,9 @@ def _text(value, name: str, errors: Errors, *, multiline: bool = False) -> str:
 
 
 def _date(value, name: str, errors: Errors, today: date) -> date | None:
-    if isinstance(value, date):
-        parsed = value
-    else:
-        raw = clean(value if isinstance(value, str) else "")
-        if not raw:
-            add(errors, name, _l("Enter the date."))
-            return None
-        try:
-            parsed = date.fromisoformat(raw)
-        except ValueError:
-            add(errors, name, _l("Enter a date as YYYY-MM-DD, for example 2026-01-31."))
-            return None
+    parsed = read_date(value, name, errors, required=True)
+    if parsed is None:
+        return None
     if parsed < EARLIEST:
         add(errors, name, _l("The date is too far in the past."))
         return None

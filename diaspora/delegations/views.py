@@ -7,8 +7,6 @@ service's messages back on the form, and nothing typed is lost.
 
 from __future__ import annotations
 
-import secrets
-
 from flask import (
     Blueprint,
     current_app,
@@ -31,18 +29,19 @@ from diaspora.delegations.forms import (
     PackForm,
     VisitFilterForm,
     VisitForm,
-    ids_in,
 )
 from diaspora.delegations.labels import ACTIONS
 from diaspora.delegations.meetings import record_meetings
 from diaspora.delegations.pack import export_pack, may_share
 from diaspora.errors import DomainError, ValidationFailed
 from diaspora.extensions import db
-from diaspora.forms import ConfirmForm, apply_errors, choices
+from diaspora.forms import ConfirmForm, apply_errors, choices, ids_in, start_entry
 from diaspora.i18n import current_language
 from diaspora.models import Contact
 from diaspora.plan.services import list_plan_tasks
+from diaspora.records import PageInfo
 from diaspora.reference.services import taxonomy
+from diaspora.saving import save_edit, save_new
 from diaspora.search.query import SearchQuery
 from diaspora.search.services import matching_ids
 from diaspora.transfer.views import download
@@ -77,8 +76,7 @@ def index():
         "delegations/list.html",
         rows=rows,
         total=total,
-        page=page,
-        pages=max(1, -(-total // per_page)),
+        pager=PageInfo.of(page, total, per_page),
         filters=filters,
         when=when,
     )
@@ -101,24 +99,20 @@ def new():
     form = VisitForm()
     _prepare(form)
     if not form.is_submitted():
-        form.entry_key.data = secrets.token_urlsafe(24)
-        codes = {choice.value for choice in form.plan_tasks.choices}
-        form.plan_tasks.data = [code for code in request.args.getlist("task") if code in codes]
+        start_entry(form, request.args.getlist("task"))
         return _form_page(form)
     if form.validate_on_submit():
-        try:
-            visit = services.create_visit(
+        visit, answer = save_new(
+            form,
+            lambda: services.create_visit(
                 form.to_data(), actor=_actor(), entry_key=form.entry_key.data or None
-            )
-        except services.VisitAlreadySaved as error:
-            db.session.rollback()
-            flash(str(error.message), "info")
-            return redirect(url_for(".show", visit_id=error.visit.id))
-        except DomainError as error:
-            db.session.rollback()
-            apply_errors(form, error)
-        else:
-            db.session.commit()
+            ),
+            already_saved=services.VisitAlreadySaved,
+            earlier_url=lambda error: url_for(".show", visit_id=error.visit.id),
+        )
+        if answer is not None:
+            return answer
+        if visit is not None:
             flash(
                 _(
                     "The visit “%(title)s” was saved. Now choose the contacts to meet.",
@@ -140,25 +134,21 @@ def edit(visit_id: int):
         form.load(visit)
         return _form_page(form, visit)
     if form.validate_on_submit():
-        try:
-            changes = services.update_visit(
+        changes, status = save_edit(
+            form,
+            lambda: services.update_visit(
                 visit, form.to_data(), expected_version=form.expected_version(), actor=_actor()
-            )
-        except services.VisitChanged as error:
-            db.session.rollback()
-            form.form_errors.append(str(error.message))
-            form.version.data = str(services.get_visit(visit_id).version)
-            return _form_page(form, visit, status=409)
-        except DomainError as error:
-            db.session.rollback()
-            apply_errors(form, error)
+            ),
+            changed=services.VisitChanged,
+            current_version=lambda: services.get_visit(visit_id).version,
+        )
+        if changes is None:
+            return _form_page(form, visit, status=status)
+        if changes:
+            flash(_("Changes saved."), "success")
         else:
-            db.session.commit()
-            if changes:
-                flash(_("Changes saved."), "success")
-            else:
-                flash(_("Nothing to save: the visit already has these values."), "info")
-            return redirect(url_for(".show", visit_id=visit.id))
+            flash(_("Nothing to save: the visit already has these values."), "info")
+        return redirect(url_for(".show", visit_id=visit.id))
     return _form_page(form, visit, status=422 if form.errors else 200)
 
 

@@ -16,39 +16,23 @@ from wtforms import (
     FormField,
     HiddenField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from diaspora.countries import country_choices
 from diaspora.engagements.data import EngagementData, ParticipantEntry
 from diaspora.engagements.labels import FIELD_LABELS, ROLES, TYPES
-from diaspora.forms import choices
+from diaspora.forms import MultiCheckboxField, choices, plan_task_choices, version_number
 from diaspora.models import Engagement
 
 MAX_ROWS = 2000
 # Buttons of the engagement form: what the post asks for.
-FIND, ADD_SELECTED, ADD_ALL, ADD_NUMBERS, SAVE = "find", "add", "add_all", "add_numbers", "save"
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
+SAVE = "save"
 
 
 def _lines(text: str | None) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
-
-
-def ids_in(text: str | None) -> list[int]:
-    """Record numbers typed or carried as "12, 15 #17"."""
-    result = []
-    for part in (text or "").replace(";", ",").replace("#", " ").replace(",", " ").split():
-        if part.isdigit() and len(part) <= 10 and 0 < int(part) < 2**31 and int(part) not in result:
-            result.append(int(part))
-    return result
 
 
 class ParticipantRowForm(Form):
@@ -122,9 +106,7 @@ class EngagementForm(FlaskForm):
         self.next_step_owner_id.choices = choices(
             [("", "—"), *((str(user.id), user.name) for user in owners)]
         )
-        self.plan_tasks.choices = choices(
-            (task.code, f"{task.code}. {task.title(language)}") for task in tasks
-        )
+        self.plan_tasks.choices = plan_task_choices(tasks, language)
 
     def load(self, engagement: Engagement) -> None:
         """Fill the form from an engagement (GET of the edit page)."""
@@ -182,8 +164,7 @@ class EngagementForm(FlaskForm):
         )
 
     def expected_version(self) -> int:
-        value = (self.version.data or "").strip()
-        return int(value) if value.isdigit() else 0
+        return version_number(self.version)
 
 
 class EngagementFilterForm(Form):

@@ -23,6 +23,7 @@ from diaspora.engagements.services import in_year
 from diaspora.extensions import db
 from diaspora.models import Contact, Engagement, EngagementParticipant, PlanTask, utcnow
 from diaspora.plan.activities import ACTIVITY_SOURCES, Activity, ActivityFilter, Reached
+from diaspora.records import add_hooks
 from diaspora.search.filters import EXTRA_FILTERS
 from diaspora.search.query import SearchQuery
 
@@ -156,13 +157,11 @@ def engagement_activities(selection: ActivityFilter) -> list[Activity]:
 
 
 def register() -> None:
-    for hooks, hook in (
+    add_hooks(
         (MERGE_STEPS, move_engagements),
         (EXTRA_FILTERS, search_conditions),
         (ACTIVITY_SOURCES, engagement_activities),
-    ):
-        if hook not in hooks:
-            hooks.append(hook)
+    )
 
 
 register()

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
 
+from diaspora.audit.history import HistoryRow
 from diaspora.countries import country_name
 from diaspora.engagements.history import HistoryEntry
 from diaspora.engagements.labels import ACTIONS, FIELD_LABELS, ROLES, TYPES
@@ -52,15 +52,6 @@ def date_range(start: date | None, end: date | None) -> str:
     if end is None or end == start:
         return format_date(start)
     return f"{format_date(start)} – {format_date(end)}"
-
-
-@dataclass
-class HistoryRow:
-    occurred_at: Any
-    actor: str
-    action: str
-    summary: str
-    changes: list[tuple[str, str, str]]
 
 
 def history_rows(entries: list[HistoryEntry]) -> list[HistoryRow]:

@@ -14,7 +14,6 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import selectinload
-from sqlalchemy.orm.exc import StaleDataError
 
 from diaspora.audit import services as audit
 from diaspora.contacts.organizations import find_or_create_organization, find_organization
@@ -33,6 +32,7 @@ from diaspora.models import (
     User,
     utcnow,
 )
+from diaspora.records import flush_versioned, saved_earlier, set_plan_tasks
 from diaspora.text import tokens, word_prefix_text
 
 CHANGE_ACTIONS = (
@@ -147,8 +147,7 @@ def _apply(engagement: Engagement, values: EngagementValues, *, actor: User) -> 
         rows += kept
         if rows != list(engagement.participants):
             engagement.participants = rows
-        if [task.id for task in engagement.plan_tasks] != [task.id for task in values.plan_tasks]:
-            engagement.plan_tasks = list(values.plan_tasks)
+        set_plan_tasks(engagement, values.plan_tasks)
     organizations = []
     for name in values.organizations:
         row = find_or_create_organization(name, country=values.scalars["country"], actor=actor)
@@ -159,10 +158,7 @@ def _apply(engagement: Engagement, values: EngagementValues, *, actor: User) -> 
 
 
 def _flush_versioned(engagement: Engagement, since_version: int) -> None:
-    try:
-        db.session.flush()
-    except StaleDataError:
-        raise EngagementChanged(engagement, since_version, []) from None
+    flush_versioned(lambda: EngagementChanged(engagement, since_version, []))
 
 
 # --- create and update ---
@@ -172,10 +168,9 @@ def create_engagement(
     data: EngagementData, *, actor: User, entry_key: str | None = None
 ) -> Engagement:
     """Record an engagement with one or more contacts."""
-    if entry_key:
-        earlier = db.session.scalar(select(Engagement).where(Engagement.entry_key == entry_key))
-        if earlier is not None:
-            raise EngagementAlreadySaved(earlier)
+    earlier = saved_earlier(Engagement, entry_key)
+    if earlier is not None:
+        raise EngagementAlreadySaved(earlier)
     values = validate_engagement(data)
     engagement = Engagement(
         recorded_by_id=actor.id,

@@ -11,7 +11,8 @@ from diaspora.engagements.errors import EngagementChanged
 from diaspora.engagements.services import changes_since
 from diaspora.errors import Conflict, NotFound
 from diaspora.extensions import db
-from diaspora.models import Engagement, User, utcnow
+from diaspora.models import Engagement, User
+from diaspora.trash import move_to_trash, take_out_of_trash
 
 
 def delete_engagement(
@@ -23,16 +24,7 @@ def delete_engagement(
         raise EngagementChanged(
             engagement, expected_version, changes_since(engagement, expected_version)
         )
-    engagement.deleted_at = utcnow()
-    engagement.deleted_by_id = actor.id
-    db.session.flush()
-    audit.record(
-        "engagement.delete",
-        actor=actor,
-        target_type="engagement",
-        target_id=engagement.id,
-        details={"version": engagement.version},
-    )
+    move_to_trash(engagement, actor=actor, target_type="engagement")
 
 
 def list_trash() -> list[Engagement]:
@@ -55,16 +47,7 @@ def get_trashed(engagement_id: int) -> Engagement:
 def restore_engagement(engagement: Engagement, *, actor: User) -> None:
     if not engagement.is_deleted:
         raise Conflict(_l("This engagement is not in the trash."))
-    engagement.deleted_at = None
-    engagement.deleted_by_id = None
-    db.session.flush()
-    audit.record(
-        "engagement.restore",
-        actor=actor,
-        target_type="engagement",
-        target_id=engagement.id,
-        details={"version": engagement.version},
-    )
+    take_out_of_trash(engagement, actor=actor, target_type="engagement")
 
 
 def purge_engagement(engagement: Engagement, *, actor: User) -> None:

@@ -25,7 +25,9 @@ from diaspora.models import (
     User,
     utcnow,
 )
+from diaspora.plan.services import plan_tasks_from_codes
 from diaspora.text import clean, clean_lines, strip_controls, word_key
+from diaspora.validation import Errors, add, read_date
 
 LIMITS = {
     "title": 300,
@@ -44,12 +46,6 @@ MAX_DAYS_AHEAD = 366
 MAX_PARTICIPANTS = 2000
 MAX_ORGANIZATIONS = 20
 MAX_ID = 2**31 - 1
-
-Errors = dict[str, list]
-
-
-def add(errors: Errors, name: str, message) -> None:
-    errors.setdefault(name, []).append(message)
 
 
 def today() -> date:
@@ -94,19 +90,9 @@ def as_int(value) -> int | None:
 
 
 def parse_date(value, name: str, errors: Errors, *, required: bool = False) -> date | None:
-    if isinstance(value, date):
-        parsed = value
-    else:
-        raw = clean(value if isinstance(value, str) else (str(value) if value else ""))
-        if not raw:
-            if required:
-                add(errors, name, _l("Enter the date."))
-            return None
-        try:
-            parsed = date.fromisoformat(raw)
-        except ValueError:
-            add(errors, name, _l("Enter a date as YYYY-MM-DD, for example 2026-01-31."))
-            return None
+    parsed = read_date(value, name, errors, required=required)
+    if parsed is None:
+        return None
     if parsed < EARLIEST:
         add(errors, name, _l("The date is too far in the past."))
         return None
@@ -207,28 +193,10 @@ def _survivor(contact: Contact | None) -> Contact | None:
 
 
 def _plan_tasks(codes: list, errors: Errors) -> list[PlanTask]:
-    wanted = []
-    for raw in codes:
-        code = clean(raw if isinstance(raw, str) else str(raw)).upper()
-        if code and code not in wanted:
-            wanted.append(code)
-    if not wanted:
-        return []
-    found = {
-        row.code: row
-        for row in db.session.scalars(db.select(PlanTask).where(PlanTask.code.in_(wanted)))
-    }
-    missing = [code for code in wanted if code not in found]
-    if missing:
-        add(
-            errors,
-            "plan_tasks",
-            _l(
-                "“%(codes)s” is not a task of the plan; use codes such as II.4 or IV.2.",
-                codes=", ".join(code[:16] for code in missing[:5]),
-            ),
-        )
-    return sorted(found.values(), key=lambda row: row.position)
+    tasks, unknown = plan_tasks_from_codes(codes)
+    if unknown:
+        add(errors, "plan_tasks", unknown)
+    return tasks
 
 
 def _organizations(names: list, errors: Errors) -> list[str]:

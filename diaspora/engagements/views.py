@@ -6,7 +6,6 @@ service's messages back on the form, or gets its own page (409 conflict).
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass, field
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
@@ -19,20 +18,25 @@ from diaspora.contacts.organizations import list_organizations
 from diaspora.engagements import hooks, services, trash
 from diaspora.engagements.errors import EngagementAlreadySaved, EngagementChanged
 from diaspora.engagements.forms import (
-    ADD_ALL,
-    ADD_NUMBERS,
-    ADD_SELECTED,
-    FIND,
     EngagementFilterForm,
     EngagementForm,
-    ids_in,
 )
 from diaspora.engagements.history import engagement_history, history_entry
 from diaspora.engagements.labels import ROLES, TYPES
 from diaspora.engagements.present import date_range, history_rows
 from diaspora.errors import DomainError, ValidationFailed
 from diaspora.extensions import db
-from diaspora.forms import ConfirmForm, apply_errors, choices
+from diaspora.forms import (
+    ADD_ALL,
+    ADD_NUMBERS,
+    ADD_SELECTED,
+    FIND,
+    ConfirmForm,
+    apply_errors,
+    choices,
+    finder_ids,
+    start_entry,
+)
 from diaspora.i18n import current_language
 from diaspora.models import Contact
 from diaspora.plan.services import list_plan_tasks
@@ -142,12 +146,8 @@ def _finder_step(form: EngagementForm) -> Finder | None:
     if step == FIND:
         return _search(form)
     if step in (ADD_SELECTED, ADD_ALL, ADD_NUMBERS):
-        if step == ADD_SELECTED:
-            wanted = ids_in(",".join(form.found.data or []))
-        elif step == ADD_ALL:
-            wanted = ids_in(form.found_ids.data)
-        else:
-            wanted = ids_in(form.add_numbers.data)
+        wanted = finder_ids(form, step)
+        if step == ADD_NUMBERS:
             known = {row.id for row in services.live_contacts(wanted)}
             unknown = [str(i) for i in wanted if i not in known]
             if unknown or not wanted:
@@ -214,11 +214,9 @@ def new():
     form = EngagementForm()
     _prepare(form)
     if not form.is_submitted():
-        form.entry_key.data = secrets.token_urlsafe(24)
+        start_entry(form, request.args.getlist("task"))
         for contact in services.live_contacts(request.args.getlist("contact", type=int)[:500]):
             form.add_participant(contact.id)
-        codes = {choice.value for choice in form.plan_tasks.choices}
-        form.plan_tasks.data = [code for code in request.args.getlist("task") if code in codes]
         if request.args.get("type") in TYPES:
             form.type.data = request.args["type"]
         return _form_page(form)

@@ -8,39 +8,16 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Form, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms import Form, HiddenField, SelectField, StringField, TextAreaField
 
 from diaspora.countries import country_choices
-from diaspora.forms import choices
+from diaspora.forms import MultiCheckboxField, choices, ids_in, plan_task_choices, version_number
 from diaspora.models import Outreach
 from diaspora.outreach.data import OutreachData
 from diaspora.outreach.labels import CHANNELS, DELIVERY, FIELD_LABELS, OCCASIONS, SINGLE_LANGUAGE
 
 PREVIEW, SAVE = "preview", "save"
-FIND, ADD_SELECTED, ADD_ALL, ADD_NUMBERS, ADD_SEARCH, REMOVE, DELIVERY_STEP = (
-    "find",
-    "add",
-    "add_all",
-    "add_numbers",
-    "add_search",
-    "remove",
-    "delivery",
-)
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-
-def ids_in(text: str | None) -> list[int]:
-    """Record numbers typed or carried as "12, 15 #17"."""
-    result: list[int] = []
-    for part in (text or "").replace(";", ",").replace("#", " ").replace(",", " ").split():
-        if part.isdigit() and len(part) <= 10 and 0 < int(part) < 2**31 and int(part) not in result:
-            result.append(int(part))
-    return result
+ADD_SEARCH, REMOVE, DELIVERY_STEP = "add_search", "remove", "delivery"
 
 
 class OutreachForm(FlaskForm):
@@ -85,9 +62,7 @@ class OutreachForm(FlaskForm):
     plan_tasks = MultiCheckboxField(FIELD_LABELS["plan_tasks"], validate_choice=False)
 
     def set_choices(self, language: str, tasks) -> None:
-        self.plan_tasks.choices = choices(
-            (task.code, f"{task.code}. {task.title(language)}") for task in tasks
-        )
+        self.plan_tasks.choices = plan_task_choices(tasks, language)
 
     def load(self, outreach: Outreach) -> None:
         for name in (
@@ -120,8 +95,7 @@ class OutreachForm(FlaskForm):
         )
 
     def expected_version(self) -> int:
-        value = (self.version.data or "").strip()
-        return int(value) if value.isdigit() else 0
+        return version_number(self.version)
 
 
 class RecipientsForm(FlaskForm):
@@ -162,8 +136,7 @@ class VersionForm(FlaskForm):
     version = HiddenField()
 
     def expected_version(self) -> int:
-        value = (self.version.data or "").strip()
-        return int(value) if value.isdigit() else 0
+        return version_number(self.version)
 
 
 class OutreachFilterForm(Form):

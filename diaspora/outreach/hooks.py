@@ -18,6 +18,7 @@ from diaspora.models import Contact, OutreachRecipient
 from diaspora.outreach.labels import STATUSES
 from diaspora.outreach.services import for_plan_task
 from diaspora.plan.activities import LINKED_WORK_SOURCES, LinkedWork
+from diaspora.records import add_hooks
 
 
 def move_recipients(survivor: Contact, absorbed: Contact) -> None:
@@ -67,9 +68,7 @@ def linked_outreach(task_code: str, user) -> list[LinkedWork]:
 
 
 def register() -> None:
-    for hooks, hook in ((MERGE_STEPS, move_recipients), (LINKED_WORK_SOURCES, linked_outreach)):
-        if hook not in hooks:
-            hooks.append(hook)
+    add_hooks((MERGE_STEPS, move_recipients), (LINKED_WORK_SOURCES, linked_outreach))
 
 
 register()

@@ -22,6 +22,7 @@ from diaspora.clock import local_today
 from diaspora.errors import Conflict
 from diaspora.models import Outreach, OutreachStatus, User
 from diaspora.outreach.recipients import Letter, eligible_letters
+from diaspora.printing import html_to_pdf
 from diaspora.transfer import writers
 
 PRINT_CSS = Path(__file__).resolve().parent.parent / "static" / "css" / "letters-print.css"
@@ -97,10 +98,7 @@ def render_letters_html(outreach: Outreach, letters: list[Letter], day: date) ->
 
 
 def render_letters_pdf(outreach: Outreach, letters: list[Letter], day: date) -> bytes:
-    from weasyprint import CSS, HTML
-
-    html = render_letters_html(outreach, letters, day)
-    return HTML(string=html).write_pdf(stylesheets=[CSS(filename=str(PRINT_CSS))])
+    return html_to_pdf(render_letters_html(outreach, letters, day), PRINT_CSS)
 
 
 def render_csv(outreach: Outreach, letters: list[Letter]) -> bytes:

@@ -16,9 +16,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
-from sqlalchemy.orm.exc import StaleDataError
 
 from diaspora.audit import services as audit
+from diaspora.audit.history import target_events
 from diaspora.clock import local_today
 from diaspora.engagements import services as engagement_services
 from diaspora.engagements.data import EngagementData, ParticipantEntry
@@ -33,7 +33,6 @@ from diaspora.models import (
     OutreachRecipient,
     OutreachStatus,
     ParticipantRole,
-    PlanTask,
     User,
     utcnow,
 )
@@ -41,6 +40,8 @@ from diaspora.outreach.data import OutreachData
 from diaspora.outreach.labels import CHANNELS
 from diaspora.outreach.recipients import eligible_letters, language_for
 from diaspora.outreach.validation import OutreachValues, approval_errors, validate_outreach
+from diaspora.plan.services import linked_to_task
+from diaspora.records import flush_versioned, page_of, saved_earlier, set_plan_tasks
 
 SCALAR_FIELDS = (
     "title_vi",
@@ -107,8 +108,7 @@ def _apply(outreach: Outreach, values: OutreachValues) -> None:
     for key, value in values.scalars.items():
         if getattr(outreach, key) != value:
             setattr(outreach, key, value)
-    if [task.id for task in outreach.plan_tasks] != [task.id for task in values.plan_tasks]:
-        outreach.plan_tasks = list(values.plan_tasks)
+    set_plan_tasks(outreach, values.plan_tasks)
 
 
 def _refresh_languages(outreach: Outreach) -> None:
@@ -121,20 +121,16 @@ def _refresh_languages(outreach: Outreach) -> None:
 
 
 def _flush_versioned(outreach: Outreach) -> None:
-    try:
-        db.session.flush()
-    except StaleDataError:
-        raise OutreachChanged(outreach) from None
+    flush_versioned(lambda: OutreachChanged(outreach))
 
 
 # --- create, edit, read ---
 
 
 def create_outreach(data: OutreachData, *, actor: User, entry_key: str | None = None) -> Outreach:
-    if entry_key:
-        earlier = db.session.scalar(select(Outreach).where(Outreach.entry_key == entry_key))
-        if earlier is not None:
-            raise OutreachAlreadySaved(earlier)
+    earlier = saved_earlier(Outreach, entry_key)
+    if earlier is not None:
+        raise OutreachAlreadySaved(earlier)
     values = validate_outreach(data)
     outreach = Outreach(created_by_id=actor.id, entry_key=entry_key or None)
     db.session.add(outreach)
@@ -206,36 +202,16 @@ def list_outreach(query: OutreachQuery):
     if query.status:
         statement = statement.where(Outreach.status == query.status)
     statement = statement.order_by(Outreach.updated_at.desc(), Outreach.id.desc())
-    total = db.session.scalar(select(func.count()).select_from(statement.subquery())) or 0
-    page = max(1, query.page)
-    rows = db.session.execute(
-        statement.limit(query.per_page).offset((page - 1) * query.per_page)
-    ).all()
-    return rows, total
+    return page_of(statement, page=query.page, per_page=query.per_page)
 
 
 def history(outreach: Outreach, *, limit: int = 200) -> list[AuditEvent]:
     """The record's audit events, newest first."""
-    return list(
-        db.session.scalars(
-            select(AuditEvent)
-            .where(AuditEvent.target_type == "outreach", AuditEvent.target_id == outreach.id)
-            .options(selectinload(AuditEvent.actor))
-            .order_by(AuditEvent.id.desc())
-            .limit(limit)
-        )
-    )
+    return target_events("outreach", outreach.id, limit=limit)
 
 
 def for_plan_task(code: str) -> list[Outreach]:
-    return list(
-        db.session.scalars(
-            select(Outreach)
-            .where(Outreach.plan_tasks.any(PlanTask.code == code))
-            .order_by(Outreach.updated_at.desc(), Outreach.id.desc())
-            .limit(200)
-        )
-    )
+    return linked_to_task(Outreach, code, Outreach.updated_at.desc(), Outreach.id.desc())
 
 
 # --- workflow ---

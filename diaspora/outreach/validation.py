@@ -17,6 +17,7 @@ from diaspora.outreach import placeholders
 from diaspora.outreach.data import OutreachData
 from diaspora.plan.services import plan_tasks_from_codes
 from diaspora.text import clean, clean_lines, strip_controls
+from diaspora.validation import Errors, add
 
 TITLE_LIMIT = 300
 # About fifteen pages: a letter or a message, not a document. A longer text is refused with its
@@ -24,12 +25,6 @@ TITLE_LIMIT = 300
 BODY_LIMIT = 50_000
 LIMITS = {"document_number": 60, "signatory": 200}
 LANGUAGES = ("vi", "en")
-
-Errors = dict[str, list]
-
-
-def add(errors: Errors, name: str, message) -> None:
-    errors.setdefault(name, []).append(message)
 
 
 def placeholder_list() -> str:

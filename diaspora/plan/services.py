@@ -25,10 +25,24 @@ def list_agencies() -> list[Agency]:
     return list(db.session.scalars(db.select(Agency).order_by(Agency.name_vi)))
 
 
+def linked_to_task(model: type, code: str, *order_by) -> list:
+    """The records of ``model`` (visits, outreach) linked to the plan task ``code``, at most
+    200, in ``order_by`` order: what a task's page lists."""
+    return list(
+        db.session.scalars(
+            db.select(model)
+            .where(model.plan_tasks.any(PlanTask.code == code))
+            .order_by(*order_by)
+            .limit(200)
+        )
+    )
+
+
 def plan_tasks_from_codes(codes: list) -> tuple[list[PlanTask], object | None]:
     """The plan tasks named by codes as typed (trimmed, upper-cased, each once), in the plan's
     order, and the message for codes that name no task (None when every code is known).
-    Shared by the forms that link work to plan tasks (outreach, delegation visits)."""
+    Shared by the forms that link work to plan tasks (engagements, outreach, delegation
+    visits)."""
     wanted = distinct_codes(codes)
     if not wanted:
         return [], None

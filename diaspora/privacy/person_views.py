@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from diaspora.auth.permissions import Permission, requires
 from diaspora.contacts import services
-from diaspora.contacts.present import Lookups, format_value
+from diaspora.contacts.present import format_value, lookups_for
 from diaspora.downloads import download
 from diaspora.errors import DomainError
 from diaspora.extensions import db
@@ -16,25 +16,12 @@ from diaspora.forms import apply_errors
 from diaspora.i18n import current_language
 from diaspora.privacy import erasure, subject_copy
 from diaspora.privacy.person_forms import ErasureForm, SubjectCopyForm
-from diaspora.reference.categories import list_categories
-from diaspora.reference.services import taxonomy
 
 bp = Blueprint("person_data", __name__, url_prefix="/contacts")
 
 
 def _actor():
     return current_user._get_current_object()
-
-
-def _lookups() -> Lookups:
-    language = current_language()
-    fields = {
-        row.code: f"{row.code} {row.name(language)}"
-        for group in taxonomy(include_inactive=True)
-        for row in (group, *group.children)
-    }
-    categories = {row.code: row.name(language) for row in list_categories(include_inactive=True)}
-    return Lookups(language=language, categories=categories, fields=fields)
 
 
 @bp.route("/<int:contact_id>/copy", methods=["POST"])
@@ -52,7 +39,7 @@ def copy(contact_id: int):
     if fmt == "json":
         body = subject_copy.render_json(data)
     else:
-        lookups = _lookups()
+        lookups = lookups_for(current_language())
         body = subject_copy.render_pdf(
             data, format_value=lambda name, value: format_value(name, value, lookups)
         )

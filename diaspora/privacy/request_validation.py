@@ -9,18 +9,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from diaspora import clock
+from diaspora.clock import local_today
 from diaspora.contacts.services import survivor_of
 from diaspora.contacts.validation import add
 from diaspora.errors import ValidationFailed
 from diaspora.extensions import db
 from diaspora.models import Contact, RequestChannel, RequestKind
 from diaspora.text import clean, clean_lines, strip_controls
+from diaspora.validation import Errors, read_date
 
 LIMITS = {
     "requester_name": 200,
@@ -33,13 +32,6 @@ LIMITS = {
 OLDEST_DAYS = 366
 # Channels an officer may choose; ``update_link`` is set only by the link's own service.
 OFFICER_CHANNELS = tuple(c.value for c in RequestChannel if c != RequestChannel.UPDATE_LINK)
-
-Errors = dict[str, list]
-
-
-def local_today() -> date:
-    """Today in Hải Phòng (the configured time zone), from the application's clock."""
-    return clock.now().astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
 
 
 @dataclass
@@ -69,18 +61,9 @@ def text_value(value: str | None, name: str, errors: Errors, *, multiline: bool 
 def date_value(
     value: date | str | None, name: str, errors: Errors, *, earliest: date, too_early=None
 ) -> date | None:
-    if isinstance(value, date):
-        parsed = value
-    else:
-        raw = clean(value or "")
-        if not raw:
-            add(errors, name, _l("Enter the date."))
-            return None
-        try:
-            parsed = date.fromisoformat(raw)
-        except ValueError:
-            add(errors, name, _l("Enter a date as YYYY-MM-DD, for example 2026-01-31."))
-            return None
+    parsed = read_date(value, name, errors, required=True)
+    if parsed is None:
+        return None
     if parsed > local_today():
         add(errors, name, _l("The date cannot be in the future."))
         return None

@@ -29,7 +29,7 @@ from diaspora.contacts.labels import CORRESPONDENCE, FIELD_LABELS, GENDERS
 from diaspora.contacts.languages import language_choices
 from diaspora.contacts.validation import display_phone
 from diaspora.countries import country_choices
-from diaspora.forms import choices
+from diaspora.forms import choices, version_number
 from diaspora.models import ConsentPurpose
 from diaspora.public import payload as P
 
@@ -241,8 +241,7 @@ class DecisionForm(FlaskForm):
     note = TextAreaField(_l("Note (optional)"), render_kw={"rows": 2})
 
     def expected_version(self) -> int:
-        value = (self.version.data or "").strip()
-        return int(value) if value.isdigit() else 0
+        return version_number(self.version)
 
     def acknowledged_ids(self) -> list[int]:
         return [int(p) for p in (self.acknowledged.data or "").split(",") if p.strip().isdigit()]

@@ -11,7 +11,7 @@ from diaspora.auth.permissions import Permission, can, requires
 from diaspora.contacts import services as contacts
 from diaspora.contacts.errors import DuplicatesFound, StaleVersion
 from diaspora.contacts.labels import FIELD_LABELS, PURPOSES
-from diaspora.contacts.present import Lookups, format_value
+from diaspora.contacts.present import Lookups, format_value, lookups_for
 from diaspora.contacts.snapshots import full_snapshot
 from diaspora.errors import DomainError, ValidationFailed
 from diaspora.extensions import db
@@ -23,8 +23,6 @@ from diaspora.public import payload as P
 from diaspora.public import services
 from diaspora.public.forms import DecisionForm, RejectForm, apply_form_class
 from diaspora.public.labels import KINDS, STATUSES
-from diaspora.reference.categories import list_categories
-from diaspora.reference.services import taxonomy
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 
@@ -47,16 +45,6 @@ def inject_pending_reviews() -> dict:
 
 def _actor():
     return current_user._get_current_object()
-
-
-def _lookups() -> Lookups:
-    language = current_language()
-    fields = {}
-    for group in taxonomy(include_inactive=True):
-        for row in (group, *group.children):
-            fields[row.code] = f"{row.code} {row.name(language)}"
-    categories = {row.code: row.name(language) for row in list_categories(include_inactive=True)}
-    return Lookups(language=language, categories=categories, fields=fields)
 
 
 def _rows(values: dict, keys, lookups: Lookups) -> list[tuple[str, str]]:
@@ -89,7 +77,7 @@ def index():
 
 def _show_page(submission, *, approve_form=None, reject_form=None, status: int = 200):
     actor = _actor()
-    lookups = _lookups()
+    lookups = lookups_for(current_language())
     duplicates = services.duplicates_of(submission) if submission.pending else []
     services.record_view(submission, actor=actor)
     for match in duplicates:
@@ -315,7 +303,7 @@ def apply(submission_id: int, contact_id: int):
                 "success",
             )
             return redirect(url_for("contacts.profile", contact_id=contact.id))
-    lookups = _lookups()
+    lookups = lookups_for(current_language())
     rows = [
         (
             name,

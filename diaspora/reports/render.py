@@ -2,7 +2,8 @@
 
 Everything is rendered inside ``force_locale``: Vietnamese by default, English on request.
 The workbook holds only values, never formulas: text that a spreadsheet could read as a
-formula (starting with = + - @) is prefixed with an apostrophe.
+formula (starting with = + - @) is prefixed with an apostrophe, as in every export
+(``diaspora.transfer.safety.neutralise``).
 """
 
 from __future__ import annotations
@@ -17,16 +18,12 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from diaspora.countries import country_name
+from diaspora.printing import html_to_pdf
 from diaspora.reports.annual import AnnualReport, TaskSection
+from diaspora.transfer.safety import neutralise
 
 PRINT_CSS = Path(__file__).resolve().parent.parent / "static" / "css" / "report-print.css"
 LANGUAGES = ("vi", "en")
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(text: str) -> str:
-    """Text that a spreadsheet would never evaluate."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def _language(language: str | None) -> str:
@@ -46,10 +43,7 @@ def render_print_html(report: AnnualReport, language: str = "vi", *, standalone=
 
 
 def render_pdf(report: AnnualReport, language: str = "vi") -> bytes:
-    from weasyprint import CSS, HTML
-
-    html = render_print_html(report, language)
-    return HTML(string=html).write_pdf(stylesheets=[CSS(filename=str(PRINT_CSS))])
+    return html_to_pdf(render_print_html(report, language), PRINT_CSS)
 
 
 def _task_label(section: TaskSection, language: str) -> tuple[str, str]:

@@ -4,12 +4,11 @@ with the export written to the audit trail."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 
 from diaspora.audit import services as audit
+from diaspora.clock import local_today
 from diaspora.models import User
 from diaspora.reports.annual import AnnualReport, build_annual_report
 from diaspora.reports.period import Period, current_period
@@ -24,11 +23,6 @@ FORMATS = {
 
 def period_setting() -> str:
     return current_app.config["REPORT_PERIOD_START"]
-
-
-def local_today() -> date:
-    """Today in Hải Phòng (the configured time zone), not in UTC."""
-    return datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
 
 
 def this_period() -> Period:

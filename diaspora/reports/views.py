@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 
 from diaspora.auth.permissions import Permission, requires
+from diaspora.downloads import download as send_download
 from diaspora.extensions import db
 from diaspora.reports import services
 from diaspora.reports.period import MAX_YEAR, MIN_YEAR
@@ -42,8 +43,4 @@ def download(year: int, fmt: str):
         year, fmt, language, actor=current_user._get_current_object()
     )
     db.session.commit()
-    return Response(
-        export.content,
-        mimetype=export.mimetype,
-        headers={"Content-Disposition": f'attachment; filename="{export.filename}"'},
-    )
+    return send_download(export.content, export.filename, export.mimetype)
