@@ -610,3 +610,26 @@ def test_held_back_changes_are_sent_together_or_not_at_all(app):
         fourth = create_contact(data(full_name="Lê Văn Bốn", city="Hamburg"), actor=actor)
         assert fourth.id in _indexed()  # outside: indexed at once again
         _db.session.rollback()
+
+
+@pytest.mark.parametrize(
+    ("name", "stored", "ascii_name"),
+    [
+        ("../../tmp/evil.csv", "evil.csv", "evil-errors.csv"),
+        # as a browser sends them: a whole Windows path (backslashes escaped), a quote as %22
+        ("C:\\\\Users\\\\An\\\\Danh sách mới.csv", "Danh sách mới.csv", "Danh sach moi-errors.csv"),
+        ("Danh %22mới%22.csv", "Danh mới.csv", "Danh moi-errors.csv"),
+    ],
+)
+def test_uploaded_file_names_are_never_paths_nor_break_headers(
+    app, client, login_as, name, stored, ascii_name
+):
+    login_as("officer", locale="en")
+    body = csv_bytes([HEADER, ["Đỗ Văn Em", "Atlantis", "", "", "", "", ""]])
+    bid = import_file(client, body, name)
+    assert batch(app, bid).file_name == stored
+    response = client.get(f"/imports/{bid}/failed.csv")
+    response.get_data()
+    disposition = response.headers["Content-Disposition"]
+    assert disposition.startswith(f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''")
+    assert disposition.count('"') == 2 and "/" not in disposition and "\\" not in disposition
