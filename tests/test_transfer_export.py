@@ -365,3 +365,34 @@ def test_xlsx_cells_are_typed_and_columns_sized(app, client, login_as):
     assert row[1] == 1980 and isinstance(row[1], int | float)
     assert row[2].date() == date(2025, 1, 2)
     assert row[3] == "+84 912 345 678"
+
+
+def test_a_delegation_visit_can_be_the_purpose(app, client, login_as):
+    from diaspora.models import DelegationVisit
+
+    make_contacts(app)
+    with app.app_context():
+        visit = DelegationVisit(
+            title="Đoàn Sở Ngoại vụ thăm Nhật Bản",
+            country="JP",
+            start_date=date(2026, 5, 4),
+            end_date=date(2026, 5, 9),
+        )
+        _db.session.add(visit)
+        _db.session.commit()
+        visit_id = visit.id
+    login_as("officer", locale="en")
+    page = unescape(client.get("/contacts/export").get_data(as_text=True))
+    assert "Đoàn Sở Ngoại vụ thăm Nhật Bản (2026-05-04)" in page
+    refused = post_export(client, purpose="", visit="999999")
+    assert "attachment" not in refused.headers.get("Content-Disposition", "")
+    assert "Choose a visit from the list." in unescape(refused.get_data(as_text=True))
+    response = post_export(client, purpose="", visit=str(visit_id))
+    assert response.headers["Content-Disposition"].startswith("attachment")
+    with app.app_context():
+        events = _db.session.scalars(
+            _db.select(AuditEvent).where(AuditEvent.action == "contacts.export")
+        ).all()
+        assert len(events) == 1
+        assert events[0].details["purpose"] == "Delegation visit: Đoàn Sở Ngoại vụ thăm Nhật Bản"
+        assert events[0].details["delegation_visit"] == visit_id
