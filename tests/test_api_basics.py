@@ -164,9 +164,10 @@ def test_api_is_rate_limited_per_token(app, client, seeded, token_for):
     secret = token_for("viewer")
     app.config["API_RATE_LIMIT"] = "3 per minute"
     try:
-        statuses = [
-            client.get("/api/v1/countries", headers=bearer(secret)).status_code for _ in range(4)
-        ]
+        answers = [client.get("/api/v1/countries", headers=bearer(secret)) for _ in range(4)]
+        statuses = [answer.status_code for answer in answers]
+        assert answers[-1].mimetype == "application/problem+json"
+        assert answers[-1].get_json()["status"] == 429
         other = token_for("viewer")
         assert client.get("/api/v1/countries", headers=bearer(other)).status_code == 200
     finally:

@@ -91,3 +91,15 @@ def test_search_rebuild_command(db, seeded, runner):
     assert "rebuilt: 10" in result.output
     result = runner.invoke(args=["search", "rebuild", "--if-stale"])
     assert "up to date" in result.output
+
+
+def test_most_demo_people_have_a_legal_basis_and_the_index_knows_it(db, seeded, runner):
+    """Without a legal basis nobody could be exported or written to: a demo registry of only
+    pending records would show empty exports."""
+    runner.invoke(args=["demo", "seed", "--contacts", "40", "--seed", "7"])
+    officer = new_user("officer")
+    with_basis = set(db.session.scalars(select(Contact.id).where(Contact.legal_basis.is_not(None))))
+    assert len(with_basis) == 30
+    assert set(matching_ids(SearchQuery(legal_basis_present=True), actor=officer)) == with_basis
+    pending = set(matching_ids(SearchQuery(legal_basis_present=False), actor=officer))
+    assert len(pending) == 10 and not pending & with_basis

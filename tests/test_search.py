@@ -53,6 +53,13 @@ CASES = [
     (SearchQuery(statuses=("inactive",)), ["an"]),
     (SearchQuery(legal_basis_present=True), ["hung"]),
     (SearchQuery(city="tokyo"), ["duc_jp"]),
+    (SearchQuery(text="giao su"), ["hoa"]),  # title
+    (SearchQuery(text="nippon"), ["hung"]),  # employer
+    (SearchQuery(categories=("artist",)), ["nhung"]),
+    (SearchQuery(origin="thuy nguyen"), ["duong"]),  # origin typed without diacritics
+    (SearchQuery(origin="Lưu Kiếm"), ["duong"]),
+    (SearchQuery(origin="kien an"), []),
+    (SearchQuery(legal_basis_present=False, countries=("JP",)), ["duc_jp"]),
     (SearchQuery(text='"NEAR" * - : ( ) OR AND nguyen'), []),
     (SearchQuery(text="'; DROP TABLE contacts; --"), []),
     (SearchQuery(text="x" * 10_000), []),
@@ -70,6 +77,16 @@ def test_search_cases(people, query, expected):
     found = keys_of(ids, matching_ids(query, actor=officer))
     assert sorted(found) == sorted(expected)
     assert _db.session.scalar(_db.text("SELECT count(*) FROM contacts")) == len(ids)
+
+
+def test_organization_filter(people):
+    from diaspora.models import Organization
+
+    officer, ids = people
+    org_id = _db.session.scalar(_db.select(Organization.id))
+    query = SearchQuery(organizations=(org_id,))
+    assert matching_ids(query, actor=officer) == [ids["duc_jp"]]
+    assert matching_ids(replace(query, countries=("DE",)), actor=officer) == []
 
 
 def test_exact_name_ranks_first(people):

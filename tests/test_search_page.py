@@ -114,3 +114,23 @@ def test_paging_fifty_per_page(app, client, seeded, login_as, runner):
     assert len(re.findall(r'href="/contacts/\d+"', html)) == 50
     last = client.get("/search/?sort=name&page=3").get_data(as_text=True)
     assert len(re.findall(r'href="/contacts/\d+"', last)) == 20
+
+
+def test_organization_page_leads_to_a_search_limited_to_its_members(app, client, people, login_as):
+    from diaspora.models import Organization
+
+    login_as("viewer", locale="en")
+    with app.app_context():
+        org_id = _db.session.scalar(_db.select(Organization.id))
+    page = client.get(f"/organizations/{org_id}").get_data(as_text=True)
+    assert f'href="/search/?org={org_id}"' in page
+    html = client.get(f"/search/?org={org_id}").get_data(as_text=True)
+    assert "Nguyễn Văn Đức" in html and "1 contact found" in html
+    assert f'name="org" value="{org_id}" checked> Hội người Việt Nam tại Nhật Bản' in html
+    assert "Vũ Minh Khoa" not in html
+
+
+def test_origin_without_diacritics(client, people, login_as):
+    login_as("viewer", locale="en")
+    html = client.get("/search/?origin=thuy+nguyen").get_data(as_text=True)
+    assert "Dương Văn Nam" in html and "1 contact found" in html

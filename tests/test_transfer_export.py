@@ -197,6 +197,32 @@ def test_vcard_keeps_diacritics_and_folds_lines(app, client, login_as):
     assert all(len(line.encode()) <= 75 for line in text.split("\r\n"))
 
 
+def test_vcard_is_version_3_with_email_title_and_expertise_in_the_note(app, client, login_as):
+    from diaspora.contacts.data import ExpertiseEntry
+
+    with app.app_context():
+        create_contact(
+            data(
+                full_name="Đặng Thị Mai",
+                title="Phó Giáo sư",
+                emails=["mai@example.org"],
+                expertise=[ExpertiseEntry(field="1.2")],
+                **STATE,
+            ),
+            actor=new_user("officer"),
+        )
+        _db.session.commit()
+    login_as("officer", locale="en")
+    columns = ["full_name", "emails", "title", "expertise", "country"]
+    text = post_export(client, format="vcf", columns=columns, language="en").get_data()
+    card = text.decode("utf-8").replace("\r\n ", "")
+    assert card.startswith("BEGIN:VCARD\r\nVERSION:3.0\r\n")
+    assert "EMAIL;TYPE=INTERNET:mai@example.org" in card
+    assert "TITLE:Phó Giáo sư" in card
+    assert "NOTE:Expertise: Computer and information sciences" in card
+    assert "ADR;TYPE=HOME:;;;;;;Germany" in card
+
+
 def test_vcard_line_folding_never_splits_a_letter():
     line = "NOTE:" + "Nguyễn Thị Hồng Nhung " * 10
     folded = writers.fold_line(line)
@@ -318,3 +344,55 @@ def test_records_keep_types(app):
             writers.write_csv([record], ["verified_on", "birth_year", "willing"], "en")
         ).decode("utf-8-sig")
         assert csv_text.splitlines()[1] == "2025-01-02,1980,invest"
+
+
+def test_xlsx_cells_are_typed_and_columns_sized(app, client, login_as):
+    """Years are numbers, dates are dates, phones are text; every column has a width."""
+    with app.app_context():
+        create_contact(
+            data(verified_on="2025-01-02", birth_year="1980", phones=["+84 912 345 678"], **STATE),
+            actor=new_user("admin"),
+        )
+        _db.session.commit()
+    login_as("officer", locale="en")
+    columns = ["full_name", "birth_year", "verified_on", "phones"]
+    body = post_export(client, format="xlsx", columns=columns, language="en").get_data()
+    with zipfile.ZipFile(io.BytesIO(body)) as archive:
+        sheet = archive.read("xl/worksheets/sheet1.xml").decode()
+    assert sheet.count("<col ") == len(columns) and 'customWidth="1"' in sheet
+    row = list(load_workbook(io.BytesIO(body)).active.iter_rows(values_only=True))[1]
+    assert row[0] == "Nguyễn Thị Hồng Nhung"
+    assert row[1] == 1980 and isinstance(row[1], int | float)
+    assert row[2].date() == date(2025, 1, 2)
+    assert row[3] == "+84 912 345 678"
+
+
+def test_a_delegation_visit_can_be_the_purpose(app, client, login_as):
+    from diaspora.models import DelegationVisit
+
+    make_contacts(app)
+    with app.app_context():
+        visit = DelegationVisit(
+            title="Đoàn Sở Ngoại vụ thăm Nhật Bản",
+            country="JP",
+            start_date=date(2026, 5, 4),
+            end_date=date(2026, 5, 9),
+        )
+        _db.session.add(visit)
+        _db.session.commit()
+        visit_id = visit.id
+    login_as("officer", locale="en")
+    page = unescape(client.get("/contacts/export").get_data(as_text=True))
+    assert "Đoàn Sở Ngoại vụ thăm Nhật Bản (2026-05-04)" in page
+    refused = post_export(client, purpose="", visit="999999")
+    assert "attachment" not in refused.headers.get("Content-Disposition", "")
+    assert "Choose a visit from the list." in unescape(refused.get_data(as_text=True))
+    response = post_export(client, purpose="", visit=str(visit_id))
+    assert response.headers["Content-Disposition"].startswith("attachment")
+    with app.app_context():
+        events = _db.session.scalars(
+            _db.select(AuditEvent).where(AuditEvent.action == "contacts.export")
+        ).all()
+        assert len(events) == 1
+        assert events[0].details["purpose"] == "Delegation visit: Đoàn Sở Ngoại vụ thăm Nhật Bản"
+        assert events[0].details["delegation_visit"] == visit_id

@@ -16,6 +16,7 @@ from diaspora.contacts.services import create_contact, update_contact
 from diaspora.extensions import db as _db
 from diaspora.models import Contact, ImportBatch
 from diaspora.search.backends import INDEX_TABLE
+from diaspora.text import word_key
 from diaspora.transfer.encodings import encode_tcvn3, encode_vni
 from tests.conftest import login
 from tests.contact_helpers import data, new_user
@@ -514,13 +515,27 @@ def test_headers_are_recognised_in_both_languages():
 @pytest.mark.parametrize(
     ("text", "code"),
     [("Nhật Bản", "JP"), ("Nhật", "JP"), ("Japan", "JP"), ("JP", "JP"), ("jp", "JP"),
-     ("Hoa Kỳ", "US"), ("Mỹ", "US"), ("CHLB Đức", None), ("Đức", "DE"), ("Germany", "DE"),
+     ("Hoa Kỳ", "US"), ("Mỹ", "US"), ("CHLB Đức", "DE"), ("Quần đảo Atlantis", None),
+     ("Đức", "DE"), ("Germany", "DE"),
      ("Atlantis", None), ("Cộng hòa Séc", "CZ")],
 )  # fmt: skip
 def test_countries_are_recognised(text, code):
     from diaspora.transfer.mapping import recognise_country
 
     assert recognise_country(text) == code
+
+
+def test_expertise_is_recognised_by_name_in_either_language_or_by_code():
+    from types import SimpleNamespace
+
+    from diaspora.transfer.mapping import Reference
+
+    tourism = SimpleNamespace(code="S.5", name_vi="Du lịch", name_en="Tourism")
+    reference = Reference.load([tourism], [])
+    for text in ("Du lịch", "du lich", "DU LỊCH", "Tourism", "tourism", "S.5", "s.5"):
+        code = reference.fields.get(text.lower()) or reference.fields.get(word_key(text))
+        assert code == "S.5", text
+    assert reference.fields.get(word_key("Thuật giả kim")) is None
 
 
 def test_large_files_are_analysed_a_slice_per_request(app, client, login_as):
@@ -610,3 +625,26 @@ def test_held_back_changes_are_sent_together_or_not_at_all(app):
         fourth = create_contact(data(full_name="Lê Văn Bốn", city="Hamburg"), actor=actor)
         assert fourth.id in _indexed()  # outside: indexed at once again
         _db.session.rollback()
+
+
+@pytest.mark.parametrize(
+    ("name", "stored", "ascii_name"),
+    [
+        ("../../tmp/evil.csv", "evil.csv", "evil-errors.csv"),
+        # as a browser sends them: a whole Windows path (backslashes escaped), a quote as %22
+        ("C:\\\\Users\\\\An\\\\Danh sách mới.csv", "Danh sách mới.csv", "Danh sach moi-errors.csv"),
+        ("Danh %22mới%22.csv", "Danh mới.csv", "Danh moi-errors.csv"),
+    ],
+)
+def test_uploaded_file_names_are_never_paths_nor_break_headers(
+    app, client, login_as, name, stored, ascii_name
+):
+    login_as("officer", locale="en")
+    body = csv_bytes([HEADER, ["Đỗ Văn Em", "Atlantis", "", "", "", "", ""]])
+    bid = import_file(client, body, name)
+    assert batch(app, bid).file_name == stored
+    response = client.get(f"/imports/{bid}/failed.csv")
+    response.get_data()
+    disposition = response.headers["Content-Disposition"]
+    assert disposition.startswith(f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''")
+    assert disposition.count('"') == 2 and "/" not in disposition and "\\" not in disposition

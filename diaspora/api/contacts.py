@@ -165,6 +165,23 @@ def _apply_json(data: ContactData, body: dict, *, current: Contact | None = None
     return data
 
 
+# The services name some fields as the pages do; an API client sent the JSON names.
+API_FIELD_NAMES = {
+    "expertise": "fields",
+    "memberships": "organizations",
+    "foreign_name": "other_names",
+    "former_names": "other_names",
+}
+
+
+def _in_api_names(error: ValidationFailed) -> ValidationFailed:
+    """The same messages, keyed by the names of the JSON fields the client sent."""
+    errors: dict[str, list] = {}
+    for key, messages in error.errors.items():
+        errors.setdefault(API_FIELD_NAMES.get(key, key), []).extend(messages)
+    return ValidationFailed(errors)
+
+
 def _duplicates_problem(error: DuplicatesFound) -> Response:
     response = render_error(
         409, str(_l("Likely duplicates exist; confirm them with acknowledged_duplicates."))
@@ -245,6 +262,9 @@ def create_contact():
     data = _apply_json(ContactData(), body)
     try:
         contact = contacts.create_contact(data, actor=_actor(), acknowledged=_acknowledged(body))
+    except ValidationFailed as error:
+        db.session.rollback()
+        raise _in_api_names(error) from None
     except DuplicatesFound as error:
         db.session.rollback()
         return _duplicates_problem(error)
@@ -271,6 +291,9 @@ def patch_contact(contact_id: int):
             actor=_actor(),
             acknowledged=_acknowledged(body),
         )
+    except ValidationFailed as error:
+        db.session.rollback()
+        raise _in_api_names(error) from None
     except DuplicatesFound as error:
         db.session.rollback()
         return _duplicates_problem(error)

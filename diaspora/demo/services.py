@@ -91,7 +91,18 @@ def seed_demo(
     return count
 
 
+DEMO_LEGAL_NOTE = "Dữ liệu mẫu hư cấu / fictional sample data"
+
+
+def _has_legal_basis(number: int) -> bool:
+    """Three in four sample people have a legal basis, so exports and outreach have people to
+    work with and the "pending" screens have some too. Taken from the number, not the random
+    generator, so the same seed still gives the same people."""
+    return number % 4 != 3
+
+
 def _contact_row(person: FictionalContact, *, seed: int, number: int) -> dict:
+    legal = _has_legal_basis(number)
     return {
         "full_name": person.full_name,
         "foreign_name": person.other_names[0] if person.other_names else "",
@@ -113,6 +124,8 @@ def _contact_row(person: FictionalContact, *, seed: int, number: int) -> dict:
         "source": "import",
         "source_note": f"demo seed {seed} #{number}",
         "status": "active",
+        "legal_basis": "state_function" if legal else None,
+        "legal_basis_note": DEMO_LEGAL_NOTE if legal else "",
         "fictional": True,
         "name_folded": word_key(person.full_name)[:200],
         "names_folded": word_prefix_text(person.full_name, *person.other_names),
@@ -128,7 +141,7 @@ def _insert(people: list[FictionalContact], fields: dict[str, _Field], *, seed: 
         db.session.scalars(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows)
     )
     emails, languages, expertise, documents = [], [], [], []
-    for contact_id, person in zip(ids, people, strict=True):
+    for number, (contact_id, person) in enumerate(zip(ids, people, strict=True), start=offset):
         if person.email:
             emails.append({"contact_id": contact_id, "email": person.email, "position": 0})
         for position, code in enumerate(person.languages):
@@ -155,7 +168,7 @@ def _insert(people: list[FictionalContact], fields: dict[str, _Field], *, seed: 
                 notes="",
                 country=person.country,
                 status="active",
-                has_legal_basis=False,
+                has_legal_basis=_has_legal_basis(number),
                 field_codes=[code for entry in chosen for code in entry.codes],
                 category_codes=[],
                 language_codes=person.languages,

@@ -6,9 +6,10 @@ plain SQL on indexed columns and link tables, so both databases filter the same 
 
 from __future__ import annotations
 
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import and_, exists, false, or_, select, tuple_
 from sqlalchemy.sql import ColumnElement
 
+from diaspora.extensions import db
 from diaspora.models import (
     Category,
     Contact,
@@ -107,6 +108,29 @@ def untagged_conditions(query: SearchQuery) -> list[ColumnElement[bool]]:
     return findable() + optional_conditions(query)
 
 
+def _origin_condition(typed: str) -> ColumnElement[bool]:
+    """Origin typed with or without diacritics (``thuy nguyen`` finds ``Thủy Nguyên``).
+
+    The origin columns are stored as written, and neither database folds Vietnamese marks in
+    SQL alike; the places of origin are a few hundred communes, so their distinct values are
+    folded here and the matching ones are looked up exactly (each typed word must appear in the
+    commune or the old district)."""
+    words = tokens(typed)[:6]
+    pairs = db.session.execute(
+        select(Contact.origin_commune, Contact.origin_district_old)
+        .where(or_(Contact.origin_commune != "", Contact.origin_district_old != ""))
+        .distinct()
+    ).all()
+    chosen = []
+    for commune, district in pairs:
+        folded = " ".join(tokens(f"{commune} {district}"))
+        if all(word in folded for word in words):
+            chosen.append((commune, district))
+    if not chosen:
+        return false()
+    return tuple_(Contact.origin_commune, Contact.origin_district_old).in_(chosen)
+
+
 def optional_conditions(query: SearchQuery) -> list[ColumnElement[bool]]:
     """The plain SQL filters the user chose (not the ones every search has)."""
     result: list[ColumnElement[bool]] = []
@@ -119,15 +143,8 @@ def optional_conditions(query: SearchQuery) -> list[ColumnElement[bool]]:
         )
     if query.city.strip():
         result.append(Contact.city_folded == " ".join(tokens(query.city)))
-    if query.origin.strip():
-        for word in tokens(query.origin)[:6]:
-            pattern = f"%{word}%"
-            result.append(
-                or_(
-                    Contact.origin_commune.ilike(pattern),
-                    Contact.origin_district_old.ilike(pattern),
-                )
-            )
+    if tokens(query.origin):
+        result.append(_origin_condition(query.origin))
     for add_filters in EXTRA_FILTERS:
         result.extend(add_filters(query))
     return result

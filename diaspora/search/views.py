@@ -7,13 +7,16 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy import select
 
 from diaspora.auth.permissions import Permission, requires
 from diaspora.contacts.labels import FIELD_LABELS, STATUSES
 from diaspora.contacts.languages import language_choices
 from diaspora.countries import country_choices
 from diaspora.errors import ValidationFailed
+from diaspora.extensions import db
 from diaspora.i18n import current_language
+from diaspora.models import Organization
 from diaspora.reference.services import taxonomy
 from diaspora.search import filters, services
 from diaspora.search.params import args_from_query, query_from_args
@@ -55,6 +58,16 @@ def _choices(language: str) -> dict:
     }
 
 
+def _chosen_organizations(query: SearchQuery) -> list[Option]:
+    """The organizations a search is limited to, by name, so the user sees and can drop them."""
+    if not query.organizations:
+        return []
+    rows = db.session.scalars(
+        select(Organization).where(Organization.id.in_(query.organizations))
+    ).all()
+    return sorted((Option(str(row.id), row.name) for row in rows), key=lambda o: o.label)
+
+
 @bp.get("/")
 @requires(Permission.VIEW_CONTACTS)
 def index():
@@ -87,6 +100,7 @@ def index():
         },
         export_link=url_for("transfer.export") + "?" + urlencode(args_from_query(query, page="")),
         choices=_choices(language),
+        chosen_organizations=_chosen_organizations(query),
         facet_limit=FACET_LIMIT,
         engagement_filters=bool(filters.EXTRA_FILTERS),
         show_personal=False,  # results never show personal contact details; profiles do

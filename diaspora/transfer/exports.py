@@ -10,10 +10,12 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from diaspora.audit import services as audit
 from diaspora.errors import PermissionDenied, ValidationFailed
-from diaspora.models import User
+from diaspora.extensions import db
+from diaspora.models import DelegationVisit, User
 from diaspora.search import services as search
 from diaspora.search.query import SearchQuery
 from diaspora.text import clean
@@ -37,6 +39,7 @@ class ExportRequest:
     purpose: str = ""
     query: SearchQuery = field(default_factory=SearchQuery)
     source: str = "search"  # where the list comes from: "search", later "delegation"
+    visit_id: int | None = None  # the delegation visit the list is for, when one was chosen
 
 
 @dataclass
@@ -127,6 +130,7 @@ def plan_export(
             "format": request.format,
             "language": request.language,
             "purpose": request.purpose,
+            **({"delegation_visit": request.visit_id} if request.visit_id else {}),
             "rows": len(kept),
             "left_out_pending": pending,
             "left_out_withdrawn_sharing": withdrawn,
@@ -139,3 +143,14 @@ def preview_counts(query: SearchQuery, *, actor: User | None) -> tuple[int, int,
     """(exportable, left out as pending, left out for withdrawn sharing) — nothing logged."""
     kept, pending, withdrawn = shareable(search.matching_ids(query, actor=actor))
     return len(kept), pending, withdrawn
+
+
+def recent_visits(limit: int) -> list[DelegationVisit]:
+    """Delegation visits an export can name as its purpose, the latest first."""
+    return list(
+        db.session.scalars(
+            select(DelegationVisit)
+            .order_by(DelegationVisit.start_date.desc(), DelegationVisit.id.desc())
+            .limit(limit)
+        )
+    )

@@ -35,6 +35,14 @@ class ExportForm(FlaskForm):
             "Required and kept in the audit trail, e.g. “Delegation visit to Japan, May 2026”."
         ),
     )
+    visit = SelectField(
+        _l("Or: for a delegation visit"),
+        description=_l(
+            "The visit is kept in the audit trail; it is the purpose if none is written."
+        ),
+        choices=[],
+        validate_choice=False,
+    )
 
 
 class UploadForm(FlaskForm):

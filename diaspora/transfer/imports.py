@@ -20,6 +20,7 @@ from diaspora.audit import services as audit
 from diaspora.contacts import consent as consents
 from diaspora.contacts import record_validation
 from diaspora.contacts.duplicates import probe_from_values
+from diaspora.downloads import safe_file_name
 from diaspora.errors import Conflict, NotFound, ValidationFailed
 from diaspora.extensions import db
 from diaspora.models import (
@@ -118,7 +119,7 @@ def start_import(
     else:
         targets, mapping_name = propose(table.headers), ""
     batch = ImportBatch(
-        file_name=clean(file_name)[:255] or "upload",
+        file_name=clean(safe_file_name(file_name, "upload"))[:255] or "upload",
         checksum=checksum(data),
         kind=table.kind,
         sheet=table.sheet,

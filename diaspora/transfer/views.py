@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import tempfile
 from datetime import date
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from flask import (
@@ -42,6 +43,9 @@ from diaspora.transfer.mapping import TARGETS
 from diaspora.transfer.reading import Limits
 from diaspora.transfer.records import load_records
 
+if TYPE_CHECKING:
+    from diaspora.models import DelegationVisit
+
 bp = Blueprint("transfer", __name__)
 
 ACTION_LABELS = {
@@ -69,6 +73,34 @@ def _export_choices(form: ExportForm, personal: bool) -> None:
         form.language.data = current_language()
 
 
+RECENT_VISITS = 50  # visits offered as the purpose of an export, the latest first
+
+
+def _visit_choices(form: ExportForm) -> dict[str, DelegationVisit]:
+    """Delegation visits an export can be for, for those who may see visits."""
+    visits: dict[str, DelegationVisit] = {}
+    if can(current_user, Permission.VIEW_DELEGATIONS):
+        visits = {str(row.id): row for row in exports.recent_visits(RECENT_VISITS)}
+    form.visit.choices = [("", "—")] + [
+        (key, f"{row.title} ({row.start_date.isoformat()})") for key, row in visits.items()
+    ]
+    return visits
+
+
+def _visit_purpose(form: ExportForm, visits: dict[str, DelegationVisit]) -> int | None:
+    """The chosen visit's id; its title becomes the purpose when none is written."""
+    chosen = (form.visit.data or "").strip()
+    if not chosen:
+        return None
+    if chosen not in visits:
+        form.visit.errors = [_("Choose a visit from the list.")]
+        return None
+    visit = visits[chosen]
+    if not (form.purpose.data or "").strip():
+        form.purpose.data = _("Delegation visit: %(title)s", title=visit.title)
+    return visit.id
+
+
 def _file_stem(language: str) -> str:
     return (
         "danh-sach-kieu-bao" if language == "vi" else "contacts"
@@ -82,13 +114,17 @@ def export():
     query = query_from_args(request.args)
     form = ExportForm()
     _export_choices(form, personal)
-    if form.validate_on_submit():
+    visits = _visit_choices(form)
+    submitted = form.validate_on_submit()
+    visit_id = _visit_purpose(form, visits) if submitted else None
+    if submitted and not form.visit.errors:
         export_request = exports.ExportRequest(
             format=form.format.data or "",
             columns=list(form.columns.data or []),
             language=form.language.data or "vi",
             purpose=form.purpose.data or "",
             query=query,
+            visit_id=visit_id,
         )
         try:
             plan = exports.plan_export(
