@@ -1,4 +1,5 @@
-"""No GET changes the database, walked over a registry with a row behind every link.
+"""No GET changes the database, walked over a registry with a row behind every link; extra
+form fields (``id``, ``role``, ``version``…) cannot retarget or escalate a contact edit.
 
 ``test_security.py`` walks every GET route with id 1; here every route's ids point at real rows
 (a contact with consents, history, a merge, an engagement, a submission, an import; an outreach,
@@ -124,3 +125,54 @@ def test_no_get_changes_a_populated_database(app, client, login_as, registry, ro
         assert len(found) >= 25, statuses
         assert statuses[f"/api/v1/contacts/{registry['contact_id']}"] == 200
         assert "contact.view_personal" in actions
+
+
+# --- extra form fields on the contact pages and the public form -----------------------------
+
+
+def test_extra_fields_on_a_contact_edit_cannot_retarget_or_escalate(app, client, login_as):
+    from tests.test_contacts_views import _edit_form, create, html
+
+    officer = login_as("officer")
+    officer_id = officer.id
+    target = create(client, full_name="Đỗ Văn Đích", city="Berlin")
+    bystander = create(client, full_name="Hà Thị Bên", country="JP", city="Osaka")
+    with app.app_context():
+        untouched = _db.session.get(Contact, bystander)
+        kept = (untouched.full_name, untouched.city, untouched.version)
+    data = _edit_form(html(client.get(f"/contacts/{target}/edit")))
+    data.update(
+        city="Hamburg",
+        id=str(bystander),
+        contact_id=str(bystander),
+        role="admin",
+        entered_by_id="999",
+        verified_by_id="999",
+        deleted_at="2026-01-01",
+        erased_at="2026-01-01",
+        merged_into_id=str(bystander),
+    )
+    assert client.post(f"/contacts/{target}/edit", data=data).status_code == 302
+    with app.app_context():
+        edited = _db.session.get(Contact, target)
+        assert edited.city == "Hamburg" and edited.version == 2
+        assert edited.deleted_at is None and edited.erased_at is None
+        assert edited.merged_into_id is None and edited.entered_by_id == officer_id
+        other = _db.session.get(Contact, bystander)
+        assert (other.full_name, other.city, other.version) == kept
+        assert _db.session.get(User, officer_id).role == "officer"
+
+
+def test_a_forged_version_is_a_conflict_not_an_overwrite(app, client, login_as):
+    """``version`` is the one extra-looking field with a meaning: the optimistic lock."""
+    from tests.test_contacts_views import _edit_form, create, html
+
+    login_as("officer", locale="en")
+    target = create(client, full_name="Đỗ Văn Khóa", city="Berlin")
+    data = _edit_form(html(client.get(f"/contacts/{target}/edit")))
+    data.update(city="Hamburg", version="99")
+    response = client.post(f"/contacts/{target}/edit", data=data)
+    assert response.status_code == 409
+    with app.app_context():
+        contact = _db.session.get(Contact, target)
+        assert (contact.city, contact.version) == ("Berlin", 1)
