@@ -36,7 +36,7 @@ from diaspora.privacy.subject_requests import register_from_submission
 from diaspora.public.links import issue_link
 from tests.outreach_helpers import prepare, write
 from tests.privacy_helpers import marked_person
-from tests.test_security import snapshot
+from tests.test_security import _check_headers, snapshot
 
 pytestmark = pytest.mark.usefixtures("seeded")
 
@@ -110,6 +110,7 @@ def test_no_get_changes_a_populated_database(app, client, login_as, registry, ro
         statuses[url] = response.status_code
         response.close()
         assert response.status_code < 500, url
+        _check_headers(response, hsts=False)  # the security headers on every page and download
     after = snapshot(app)
     new_audit = set(after.pop("audit_events")) - set(before["audit_events"])
     assert set(before.pop("audit_events")) <= set(snapshot(app)["audit_events"])
