@@ -178,3 +178,28 @@ def test_api_is_rate_limited_per_token(app, client, seeded, token_for):
 def test_viewer_cannot_use_admin_only_routes_via_api(client, token_for):
     secret = token_for("viewer")
     assert client.post("/api/v1/fields", headers=bearer(secret)).status_code == 405
+
+
+def test_api_writes_refuse_a_signed_in_browser_without_a_token(app, csrf_app, seeded, make_user):
+    """The API is exempt from CSRF because it ignores cookies: a page on another site that makes
+    a signed-in officer's browser post to it gets 401 and changes nothing."""
+    from tests.conftest import login_with_csrf
+    from tests.test_permissions import _sample_url
+    from tests.test_security import STATE_CHANGING, snapshot
+
+    admin = make_user("admin")
+    browser = csrf_app.test_client()
+    assert login_with_csrf(browser, admin.email).status_code == 302
+    before = snapshot(app)
+    checked = 0
+    for rule in csrf_app.url_map.iter_rules():
+        if not rule.rule.startswith("/api/"):
+            continue
+        for method in sorted(rule.methods & STATE_CHANGING):
+            response = browser.open(
+                _sample_url(rule), method=method, json={"full_name": "Cross Site", "version": 1}
+            )
+            assert response.status_code == 401, (method, rule.rule, response.status_code)
+            checked += 1
+    assert checked >= 3
+    assert snapshot(app) == before

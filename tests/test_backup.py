@@ -148,6 +148,34 @@ def test_sqlite_backup_during_writes_then_restore(app, runner, populated, tmp_pa
             _db.engine.dispose()
 
 
+def _postgres_structure(url: str) -> tuple[list[tuple], int]:
+    """Every constraint, index and trigger of the public schema, and how many constraints are
+    left unvalidated: a restore that dropped or could not re-create one does not pass."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            objects = conn.execute(
+                text(
+                    "SELECT 'constraint', conrelid::regclass::text, conname, contype::text "
+                    "FROM pg_constraint WHERE connamespace = 'public'::regnamespace "
+                    "UNION ALL SELECT 'index', tablename, indexname, '' FROM pg_indexes "
+                    "WHERE schemaname = 'public' "
+                    "UNION ALL SELECT 'trigger', event_object_table, trigger_name, "
+                    "event_manipulation FROM information_schema.triggers "
+                    "WHERE trigger_schema = 'public' ORDER BY 1, 2, 3, 4"
+                )
+            ).all()
+            unvalidated = conn.execute(
+                text(
+                    "SELECT count(*) FROM pg_constraint "
+                    "WHERE connamespace = 'public'::regnamespace AND NOT convalidated"
+                )
+            ).scalar()
+            return [tuple(row) for row in objects], unvalidated
+    finally:
+        engine.dispose()
+
+
 def _postgres_counts(url: str) -> dict[str, int]:
     engine = create_engine(url)
     try:
@@ -209,6 +237,11 @@ def test_postgres_backup_during_writes_then_restore(app, runner, populated, tmp_
         _whole_batches(batches)
         assert before <= len(batches) <= after
         assert orphans == 0
+        # Every constraint (foreign keys, uniqueness, checks), index and trigger came back valid.
+        structure, unvalidated = _postgres_structure(fresh_url)
+        assert unvalidated == 0
+        assert structure == _postgres_structure(app.config["SQLALCHEMY_DATABASE_URI"])[0]
+        assert sum(1 for kind, *_rest in structure if kind == "constraint") > 20
         assert counts["users"] == 2 and counts["expertise_fields"] > 50
         # Every other table as in the source (nothing else was written), and the audit trail:
         # the whole batches of the backup moment, the other events, and the restore's own.

@@ -64,6 +64,7 @@ def test_a_registration_waits_for_review_and_is_nowhere_else(app, client):
         [submission] = submissions()
         assert submission.reference == reference
         assert submission.kind == "registration" and submission.status == "pending"
+        assert submission.version == 1 and submission.contact_id is None
         assert submission.language == "en"
         assert submission.notice_version == PRIVACY_NOTICE_VERSION
         assert re.fullmatch(r"[0-9a-f]{64}", submission.client_hash)
@@ -232,11 +233,12 @@ def test_fields_only_officers_set_are_ignored(app, client):
         categories="1",
         verified_on="2026-01-01",
     )
-    forged["kind"] = "update"
+    forged.update(kind="update", role="admin", id="1", version="7", status_id="approved")
     assert client.post("/register", data=forged).status_code == 302
     with app.app_context():
         [submission] = submissions()
         assert submission.kind == "registration" and submission.status == "pending"
+        assert submission.version == 1 and submission.contact_id is None
         assert "forged note" not in str(submission.payload)
         assert set(submission.payload) == set(PUBLIC_FIELDS)
 

@@ -213,9 +213,11 @@ def test_expired_revoked_and_unknown_links(app, client, login_as):
         link = _db.session.scalars(_db.select(UpdateLink)).one()
         link.expires_at = utcnow() - timedelta(minutes=1)
         _db.session.commit()
+    data["city"] = "Nice"
     response = visitor.post(path, data=data, headers=EN)
     assert response.status_code == 410
     assert "This link has expired." in response.get_data(as_text=True)
+    assert "Nice" in response.get_data(as_text=True)  # what they typed, to copy: nothing lost
     # A new link withdraws nothing already used; revoking one makes it refuse too.
     second = issue(client, contact_id)
     with app.app_context():
