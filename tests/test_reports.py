@@ -335,3 +335,18 @@ def test_new_contacts_of_the_period_in_every_format(year_2026, ctx):
     assert "3 3 Đức, Nhật Bản, Hàn Quốc 1 Hoạt động theo nhiệm vụ" in flat
     page = render_template("reports/_content.html", report=report)
     assert re.search(r"Kiều bào mới được đăng ký trong kỳ</dt><dd>1</dd>", page)
+
+
+def test_cli_output_that_cannot_be_written_is_explained(app, runner, tmp_path):
+    """An output in a missing folder is a clear error, not a traceback; nothing is recorded."""
+    with app.app_context():
+        before = database_state()
+    missing = tmp_path / "no-such-folder" / "report.pdf"
+    result = runner.invoke(
+        args=["report", "annual", "--year", "2026", "--format", "pdf", "--output", str(missing)]
+    )
+    assert result.exit_code == 1
+    assert f"Error: cannot write {missing}" in result.output
+    assert "Traceback" not in result.output and not missing.exists()
+    with app.app_context():
+        assert database_state() == before
