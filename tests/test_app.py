@@ -249,3 +249,29 @@ def test_every_listed_error_page_in_both_languages(make_app, status, language):
     assert (vietnamese if language == "vi" else english) in html
     assert (english if language == "vi" else vietnamese) not in html
     assert "Traceback" not in html and "secret internals" not in html
+
+
+PAGED_LISTS = [
+    "/contacts/",
+    "/engagements/",
+    "/delegations/",
+    "/outreach/",
+    "/privacy/requests/",
+    "/privacy/retention/",
+    "/dashboard/quality/no_legal_basis",
+    "/contacts/trash/",
+    "/engagements/trash/",
+    "/search/",
+    "/plan/II.4",
+    "/admin/audit/",
+]
+
+
+@pytest.mark.usefixtures("seeded")
+@pytest.mark.parametrize("number", ["99999999999999999999", "9223372036854775808", "-7", "x"])
+def test_absurd_page_numbers_give_a_page_not_an_error(client, login_as, number):
+    """A hand-edited ?page= beyond a database integer used to overflow OFFSET: a 500 page."""
+    login_as("admin")
+    for path in PAGED_LISTS:
+        response = client.get(f"{path}?page={number}")
+        assert response.status_code == 200, path

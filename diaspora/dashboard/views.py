@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, current_app, render_template
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.exceptions import NotFound
 
 from diaspora.auth.permissions import Permission, can, requires
+from diaspora.core.paging import page_number
 from diaspora.countries import country_name
 from diaspora.dashboard import services
 from diaspora.dashboard.charts import bar_chart
@@ -65,6 +66,6 @@ def quality(key: str):
         key,
         local_today(),
         current_app.config["BABEL_DEFAULT_TIMEZONE"],
-        request.args.get("page", 1, type=int) or 1,
+        page_number(),
     )
     return render_template("dashboard/quality.html", key=key, title=QUALITY_TITLES[key], page=page)

@@ -16,6 +16,7 @@ from flask_login import current_user
 
 from diaspora.auth.permissions import Permission, can, requires
 from diaspora.contacts.organizations import list_organizations
+from diaspora.core.paging import page_number
 from diaspora.engagements import hooks, services, trash
 from diaspora.engagements.errors import EngagementAlreadySaved, EngagementChanged
 from diaspora.engagements.forms import (
@@ -76,7 +77,7 @@ def index():
         year=filters.year_value(),
         task=filters.task.data if filters.task.data in {t.code for t in tasks} else "",
         country=(filters.country.data or "")[:2],
-        page=request.args.get("page", 1, type=int) or 1,
+        page=page_number(),
         per_page=current_app.config["PER_PAGE"],
     )
     page = services.list_engagements(query)
