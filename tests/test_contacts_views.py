@@ -602,3 +602,22 @@ def test_pages_in_both_languages(client, login_as, language, words):
     )
     for word in words:
         assert word in text
+
+
+def test_trash_is_paged(app, client, login_as):
+    """A bulk delete can fill the trash: it pages like every other list."""
+    login_as("officer", locale="en")
+    names = ["Nguyễn Văn An", "Trần Thị Bình", "Lê Hoàng Cường"]
+    ids = [create(client, full_name=name, city=f"City {i}") for i, name in enumerate(names)]
+    for contact_id in ids:
+        assert client.post(f"/contacts/{contact_id}/delete").status_code == 302
+    app.config["PER_PAGE"], per_page = 2, app.config["PER_PAGE"]
+    try:
+        first = html(client.get("/contacts/trash/"))
+        second = html(client.get("/contacts/trash/?page=2"))
+    finally:
+        app.config["PER_PAGE"] = per_page
+    assert "Page 1 of 2" in first and "Page 2 of 2" in second
+    listed = [f'href="/contacts/{i}"' in first + second for i in ids]
+    assert all(listed)
+    assert sum(f'href="/contacts/{i}"' in first for i in ids) == 2

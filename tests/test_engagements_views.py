@@ -428,3 +428,19 @@ def test_search_page_filters_by_engagement(app, client, login_as, make_user, peo
     stale = html(client.get("/search/?not_engaged=5"))
     assert "Lê Văn Minh" in stale and "Vũ Thị Hoa" in stale  # never engaged
     assert "Trần Thị Lan" not in stale
+
+
+def test_trash_is_paged(app, client, login_as, people):
+    login_as("officer", locale="en")
+    ids = [create(client, people, title=f"Hoạt động {i}") for i in range(3)]
+    for engagement_id in ids:
+        assert client.post(f"/engagements/{engagement_id}/delete").status_code == 302
+    app.config["PER_PAGE"], per_page = 2, app.config["PER_PAGE"]
+    try:
+        first = html(client.get("/engagements/trash/"))
+        second = html(client.get("/engagements/trash/?page=2"))
+    finally:
+        app.config["PER_PAGE"] = per_page
+    assert "Page 1 of 2" in first and "Page 2 of 2" in second
+    assert all(f'href="/engagements/{i}"' in first + second for i in ids)
+    assert sum(f'href="/engagements/{i}"' in first for i in ids) == 2

@@ -335,7 +335,9 @@ def delete(engagement_id: int):
 @requires(Permission.EDIT_ENGAGEMENTS)
 def trash_index():
     return render_template(
-        "engagements/trash.html", engagements=trash.list_trash(), form=ConfirmForm(formdata=None)
+        "engagements/trash.html",
+        page=trash.trash_page(page_number(), current_app.config["PER_PAGE"]),
+        form=ConfirmForm(formdata=None),
     )
 
 
