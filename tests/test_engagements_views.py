@@ -444,3 +444,23 @@ def test_trash_is_paged(app, client, login_as, people):
     assert "Page 1 of 2" in first and "Page 2 of 2" in second
     assert all(f'href="/engagements/{i}"' in first + second for i in ids)
     assert sum(f'href="/engagements/{i}"' in first for i in ids) == 2
+
+
+@pytest.mark.parametrize("tampered", ["abc", "99999999999999999999", "-3", "1.5"])
+def test_tampered_participant_id_is_explained_not_an_error(app, client, login_as, people, tampered):
+    """A participant row whose id is not an id (edited by hand) gets the form back, not a 500."""
+    login_as("officer", locale="en")
+    before = state(app)
+    data = form(people)
+    data["participants-0-contact_id"] = tampered
+    for edit in (False, True):
+        if edit:
+            engagement_id = create(client, people)
+            before = state(app)
+            data = {**form(people), "version": "1", "participants-0-contact_id": tampered}
+            response = client.post(f"/engagements/{engagement_id}/edit", data=data)
+        else:
+            response = client.post("/engagements/new", data=data)
+        assert response.status_code == 200
+        assert "No contact with record number" in " ".join(errors(response))
+        assert state(app) == before

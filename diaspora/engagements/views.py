@@ -31,6 +31,7 @@ from diaspora.engagements.forms import (
 from diaspora.engagements.history import engagement_history, history_entry
 from diaspora.engagements.labels import ROLES, TYPES
 from diaspora.engagements.present import date_range, history_rows
+from diaspora.engagements.validation import as_int
 from diaspora.errors import DomainError, ValidationFailed
 from diaspora.extensions import db
 from diaspora.forms import ConfirmForm, apply_errors, choices
@@ -196,7 +197,9 @@ def _form_page(
 ):
     ids = form.participant_ids()
     contacts = {row.id: row for row in services.live_contacts(ids)}
-    rows = [(entry, contacts.get(int(entry.form.contact_id.data))) for entry in form.participants]
+    rows = [
+        (entry, contacts.get(as_int(entry.form.contact_id.data))) for entry in form.participants
+    ]
     return render_template(
         template,
         form=form,
