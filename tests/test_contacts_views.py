@@ -621,3 +621,21 @@ def test_trash_is_paged(app, client, login_as):
     listed = [f'href="/contacts/{i}"' in first + second for i in ids]
     assert all(listed)
     assert sum(f'href="/contacts/{i}"' in first for i in ids) == 2
+
+
+@pytest.mark.parametrize("other", ["99999999999999999999", "2147483648", "0", "-4"])
+def test_merge_with_an_impossible_record_number_is_not_found(app, client, login_as, other):
+    """Hand-edited merge addresses: a number no record can have is 404, never a 500."""
+    login_as("officer", locale="en")
+    contact_id = create(client)
+    before = state(app)
+    for query in (
+        f"survivor={contact_id}&absorbed={other}",
+        f"survivor={other}&absorbed={contact_id}",
+    ):
+        assert client.get(f"/contacts/merge?{query}").status_code == 404
+        response = client.post(
+            f"/contacts/merge?{query}", data={"survivor_version": "1", "absorbed_version": "1"}
+        )
+        assert response.status_code == 404
+    assert state(app) == before
