@@ -393,3 +393,17 @@ def test_account_errors_are_explained_in_english(app, client, make_user, login_a
     )
     assert "An account with this email address already exists." in response.get_data(as_text=True)
     assert count(app) == before
+
+
+def test_accounts_page_is_paged(app, client, login_as, make_user):
+    login_as("admin", locale="en")
+    made = [make_user("viewer", name=f"Cán bộ {letter}") for letter in "ABC"]
+    app.config["PER_PAGE"], per_page = 2, app.config["PER_PAGE"]
+    try:
+        first = client.get("/admin/users/").get_data(as_text=True)
+        second = client.get("/admin/users/?page=2").get_data(as_text=True)
+    finally:
+        app.config["PER_PAGE"] = per_page
+    assert "Page 1 of 2" in first and "Page 2 of 2" in second
+    for user in made:
+        assert f'href="/admin/users/{user.id}"' in first + second
