@@ -371,8 +371,13 @@ def annual_report_command(year: int, fmt: str, output: str, lang: str) -> None:
     except PeriodSettingError as error:
         click.echo(f"Error: {error}", err=True)
         sys.exit(1)
-    with open(output, "wb") as handle:
-        handle.write(export.content)
+    try:
+        with open(output, "wb") as handle:
+            handle.write(export.content)
+    except OSError as error:
+        db.session.rollback()  # nothing was written: the export is not recorded either
+        click.echo(f"Error: cannot write {output}: {error.strerror or error}", err=True)
+        sys.exit(1)
     db.session.commit()
     period = export.report.period
     click.echo(

@@ -75,13 +75,19 @@ def word_prefix_text(*texts: str | None) -> str:
     return f" {' '.join(words)} " if words else ""
 
 
-_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# C0 controls and DEL, and the bidirectional embedding, override and isolate marks
+# (U+202A–U+202E, U+2066–U+2069): a pasted right-to-left override makes a name display
+# reversed, so that a record can pass for another one.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 _BLANK_LINES = re.compile(r"\n{3,}")
 
 
 def strip_controls(text: str) -> str:
-    """Remove control characters (NUL and friends) that no form field should carry."""
-    return _CONTROLS.sub("", text)
+    """Remove control characters (NUL and friends, bidi overrides) no form field should carry.
+
+    The result is NFC again: a mark left next to a letter by a removed character composes.
+    """
+    return nfc(_CONTROLS.sub("", text))
 
 
 def clean_lines(text: str | None) -> str:

@@ -211,3 +211,67 @@ def test_ids_beyond_a_database_integer_are_not_found(client, login_as):
         assert client.get(url).status_code == 404, url
     response = client.delete("/api/v1/contacts/1369804664977796329140912128")
     assert response.status_code == 404
+
+
+ERROR_TITLES = {
+    400: ("Yêu cầu không hợp lệ", "Bad request"),
+    403: ("Không có quyền truy cập", "Access denied"),
+    404: ("Không tìm thấy trang", "Page not found"),
+    409: ("Xung đột dữ liệu", "Conflict"),
+    413: ("quá lớn", "File or request too large"),
+    429: ("Quá nhiều yêu cầu", "Too many requests"),
+    500: ("Lỗi hệ thống", "Internal error"),
+}
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+@pytest.mark.parametrize("status", sorted(ERROR_TITLES))
+def test_every_listed_error_page_in_both_languages(make_app, status, language):
+    """Issue 2: 400, 403, 404, 409, 413, 429 and 500 each have a page in both languages."""
+    from flask import abort
+
+    from diaspora.auth.permissions import public
+
+    @public
+    def fail():
+        if status == 500:
+            raise RuntimeError("secret internals")
+        abort(status)
+
+    other = make_app()
+    other.config["PROPAGATE_EXCEPTIONS"] = False
+    other.add_url_rule("/fail", "fail", fail)
+    response = other.test_client().get("/fail", headers={"Accept-Language": language})
+    assert response.status_code == status
+    html = response.get_data(as_text=True)
+    assert f'<html lang="{language}">' in html
+    vietnamese, english = ERROR_TITLES[status]
+    assert (vietnamese if language == "vi" else english) in html
+    assert (english if language == "vi" else vietnamese) not in html
+    assert "Traceback" not in html and "secret internals" not in html
+
+
+PAGED_LISTS = [
+    "/contacts/",
+    "/engagements/",
+    "/delegations/",
+    "/outreach/",
+    "/privacy/requests/",
+    "/privacy/retention/",
+    "/dashboard/quality/no_legal_basis",
+    "/contacts/trash/",
+    "/engagements/trash/",
+    "/search/",
+    "/plan/II.4",
+    "/admin/audit/",
+]
+
+
+@pytest.mark.usefixtures("seeded")
+@pytest.mark.parametrize("number", ["99999999999999999999", "9223372036854775808", "-7", "x"])
+def test_absurd_page_numbers_give_a_page_not_an_error(client, login_as, number):
+    """A hand-edited ?page= beyond a database integer used to overflow OFFSET: a 500 page."""
+    login_as("admin")
+    for path in PAGED_LISTS:
+        response = client.get(f"{path}?page={number}")
+        assert response.status_code == 200, path

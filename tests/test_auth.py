@@ -333,3 +333,77 @@ def test_cli_refuses_duplicate_email(app, runner, make_user):
     )
     assert result.exit_code == 1
     assert count(app) == 1
+
+
+@pytest.mark.parametrize(
+    ("password", "message"),
+    [
+        ("short1!", "The password must have at least 12 characters."),
+        ("x" * 129, "The password is too long."),
+        ("password1234", "This password is too common and easy to guess; choose another."),
+    ],
+)
+def test_bad_passwords_are_explained_in_english(app, client, password, message):
+    """Issue 2 bad input: the English interface explains a bad password in English."""
+    response = client.post(
+        "/setup",
+        data={"email": "a@b.org", "name": "A", "password": password, "confirm": password},
+        headers={"Accept-Language": "en"},
+    )
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert message in html and "Mật khẩu" not in html
+    assert count(app) == 0
+
+
+def test_account_errors_are_explained_in_english(app, client, make_user, login_as):
+    """Inactive account, throttled sign-in and a duplicate email in another case, in English."""
+    inactive = make_user("officer", locale="en")
+    with app.app_context():
+        _db.session.get(User, inactive.id).active = False
+        _db.session.commit()
+    english = {"Accept-Language": "en"}
+    response = client.post(
+        "/login", data={"email": inactive.email, "password": PASSWORD}, headers=english
+    )
+    assert "This account has been deactivated." in response.get_data(as_text=True)
+    assert signed_out(client)
+    target = make_user("viewer")
+    for _ in range(5):
+        client.post("/login", data={"email": target.email, "password": "wrong password!!"})
+    response = client.post(
+        "/login", data={"email": target.email, "password": PASSWORD}, headers=english
+    )
+    assert response.status_code == 429
+    assert "Too many failed sign-in attempts." in response.get_data(as_text=True)
+    login_as("admin", locale="en")
+    before = count(app)
+    response = client.post(
+        "/admin/users/new",
+        data={
+            "email": target.email.upper(),
+            "name": "Trùng",
+            "agency_id": "0",
+            "role": "viewer",
+            "locale": "en",
+            "active": "y",
+            "password": PASSWORD,
+            "confirm": PASSWORD,
+        },
+    )
+    assert "An account with this email address already exists." in response.get_data(as_text=True)
+    assert count(app) == before
+
+
+def test_accounts_page_is_paged(app, client, login_as, make_user):
+    login_as("admin", locale="en")
+    made = [make_user("viewer", name=f"Cán bộ {letter}") for letter in "ABC"]
+    app.config["PER_PAGE"], per_page = 2, app.config["PER_PAGE"]
+    try:
+        first = client.get("/admin/users/").get_data(as_text=True)
+        second = client.get("/admin/users/?page=2").get_data(as_text=True)
+    finally:
+        app.config["PER_PAGE"] = per_page
+    assert "Page 1 of 2" in first and "Page 2 of 2" in second
+    for user in made:
+        assert f'href="/admin/users/{user.id}"' in first + second

@@ -465,3 +465,18 @@ def test_list_filters_by_folded_name_prefix_and_sorts(db):
     assert names(sort="-name") == ["Trần Thị Hoà", "Nguyễn Văn Đức", "Đặng Minh Khôi"]
     assert names(sort="country") == ["Trần Thị Hoà", "Đặng Minh Khôi", "Nguyễn Văn Đức"]
     assert names(per_page=2, page=2) == ["Trần Thị Hoà"]
+
+
+def test_bidi_override_in_a_name_is_removed(db):
+    """A pasted right-to-left override would display the name reversed: it is not stored."""
+    officer = new_user()
+    contact = services.create_contact(
+        data(full_name="\u202eNguyễn Thị Lan\u202c", city="Ber\u2066lin"), actor=officer
+    )
+    db.session.commit()
+    assert contact.full_name == "Nguyễn Thị Lan"
+    assert contact.city == "Berlin"
+    with pytest.raises(ValidationFailed) as caught:
+        services.create_contact(data(full_name="\u202e\u202d"), actor=officer)
+    db.session.rollback()
+    assert "Enter the person's full name" in _messages(caught.value)["full_name"]

@@ -105,3 +105,16 @@ def test_known_cases():
     decomposed = unicodedata.normalize("NFD", "Nguyễn Thị Hồng Nhung")
     assert decomposed != "Nguyễn Thị Hồng Nhung"
     assert clean(decomposed) == "Nguyễn Thị Hồng Nhung"
+
+
+@given(any_text)
+def test_strip_controls_removes_bidi_overrides_and_stays_nfc(text):
+    stripped = strip_controls("\u202e" + text + "\u2066\u202a")
+    assert not any(mark in stripped for mark in "\u202a\u202b\u202c\u202d\u202e\u2066\u2069")
+    assert strip_controls(stripped) == stripped
+    assert unicodedata.normalize("NFC", stripped) == stripped
+
+
+def test_a_removed_control_lets_the_mark_compose():
+    assert strip_controls("Nguye\x00\u0302\u0303n") == "Nguyễn"
+    assert clean_lines("Nguye\x00\u0302\u0303n") == "Nguyễn"

@@ -602,3 +602,40 @@ def test_pages_in_both_languages(client, login_as, language, words):
     )
     for word in words:
         assert word in text
+
+
+def test_trash_is_paged(app, client, login_as):
+    """A bulk delete can fill the trash: it pages like every other list."""
+    login_as("officer", locale="en")
+    names = ["Nguyễn Văn An", "Trần Thị Bình", "Lê Hoàng Cường"]
+    ids = [create(client, full_name=name, city=f"City {i}") for i, name in enumerate(names)]
+    for contact_id in ids:
+        assert client.post(f"/contacts/{contact_id}/delete").status_code == 302
+    app.config["PER_PAGE"], per_page = 2, app.config["PER_PAGE"]
+    try:
+        first = html(client.get("/contacts/trash/"))
+        second = html(client.get("/contacts/trash/?page=2"))
+    finally:
+        app.config["PER_PAGE"] = per_page
+    assert "Page 1 of 2" in first and "Page 2 of 2" in second
+    listed = [f'href="/contacts/{i}"' in first + second for i in ids]
+    assert all(listed)
+    assert sum(f'href="/contacts/{i}"' in first for i in ids) == 2
+
+
+@pytest.mark.parametrize("other", ["99999999999999999999", "2147483648", "0", "-4"])
+def test_merge_with_an_impossible_record_number_is_not_found(app, client, login_as, other):
+    """Hand-edited merge addresses: a number no record can have is 404, never a 500."""
+    login_as("officer", locale="en")
+    contact_id = create(client)
+    before = state(app)
+    for query in (
+        f"survivor={contact_id}&absorbed={other}",
+        f"survivor={other}&absorbed={contact_id}",
+    ):
+        assert client.get(f"/contacts/merge?{query}").status_code == 404
+        response = client.post(
+            f"/contacts/merge?{query}", data={"survivor_version": "1", "absorbed_version": "1"}
+        )
+        assert response.status_code == 404
+    assert state(app) == before

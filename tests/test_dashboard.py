@@ -161,3 +161,61 @@ def test_days_left_before_the_report(app, client, login_as):
     if days:
         assert f"{days} day" in page and f"report is due ({due.day} Nov {due.year})" in page
     assert f'href="/reports/annual?year={due.year}"' in page
+
+
+def test_a_long_quality_list_is_seen_in_full_page_by_page(
+    app, client, login_as, registry, monkeypatch
+):
+    """The dashboard lists the first 20 of a data-quality list and links to all of it, paged."""
+    with app.app_context(), app.test_request_context():
+        officer = _db.session.scalar(_db.select(User))
+        countries = [
+            "FR",
+            "IT",
+            "ES",
+            "PT",
+            "NL",
+            "BE",
+            "CH",
+            "AT",
+            "SE",
+            "NO",
+            "DK",
+            "FI",
+            "PL",
+            "CZ",
+            "HU",
+            "GR",
+            "IE",
+            "CA",
+            "AU",
+            "NZ",
+            "SG",
+            "TH",
+            "LA",
+        ]
+        for index, country in enumerate(countries[: services.LIST_LIMIT + 3]):
+            person(officer, f"Người Thứ {index}", country=country, city=f"Thành phố {index}")
+        _db.session.commit()
+    total = 4 + services.LIST_LIMIT + 3
+    monkeypatch.setattr(services, "QUALITY_PAGE_SIZE", services.LIST_LIMIT)
+    login_as("officer", locale="en")
+    page = client.get("/dashboard").get_data(as_text=True)
+    assert f"The first {services.LIST_LIMIT} of {total} are listed." in page
+    assert "/dashboard/quality/no_legal_basis" in page
+    seen: set[str] = set()
+    for number in (1, 2):
+        response = client.get(f"/dashboard/quality/no_legal_basis?page={number}")
+        assert response.status_code == 200
+        listed = re.findall(r'/contacts/\d+">([^<]+)</a>', response.get_data(as_text=True))
+        seen.update(listed)
+    assert len(seen) == total and "Trần Thị Lan" not in seen  # she has a legal basis
+    assert "Page 1 of 2" in client.get("/dashboard/quality/no_legal_basis").get_data(as_text=True)
+    duplicates = client.get("/dashboard/quality/duplicates").get_data(as_text=True)
+    assert "Vu Thi Hoa" in duplicates and "Vũ Thị Hoa" in duplicates
+    assert client.get("/dashboard/quality/nothing").status_code == 404
+
+
+def test_quality_lists_are_for_officers(client, login_as):
+    login_as("viewer")
+    assert client.get("/dashboard/quality/no_legal_basis").status_code == 403

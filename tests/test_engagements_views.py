@@ -170,6 +170,9 @@ def test_new_form_is_prefilled_from_the_profile_and_the_task(client, login_as, p
     page = html(client.get(f"/engagements/new?contact={people[0]}&task=II.4&task=XX"))
     assert "Trần Thị Lan" in page
     assert re.search(r'<input checked[^>]*value="II.4"|<input[^>]*value="II.4"[^>]*checked', page)
+    # A hand-edited address with a number no record can have is left out, not an error.
+    response = client.get(f"/engagements/new?contact=99999999999999999999&contact={people[1]}")
+    assert response.status_code == 200 and "Lê Văn Minh" in html(response)
 
 
 def test_form_posted_twice_records_once(app, client, login_as, people):
@@ -447,3 +450,39 @@ def test_search_page_filters_by_engagement(app, client, login_as, make_user, peo
     stale = html(client.get("/search/?not_engaged=5"))
     assert "Lê Văn Minh" in stale and "Vũ Thị Hoa" in stale  # never engaged
     assert "Trần Thị Lan" not in stale
+
+
+def test_trash_is_paged(app, client, login_as, people):
+    login_as("officer", locale="en")
+    ids = [create(client, people, title=f"Hoạt động {i}") for i in range(3)]
+    for engagement_id in ids:
+        assert client.post(f"/engagements/{engagement_id}/delete").status_code == 302
+    app.config["PER_PAGE"], per_page = 2, app.config["PER_PAGE"]
+    try:
+        first = html(client.get("/engagements/trash/"))
+        second = html(client.get("/engagements/trash/?page=2"))
+    finally:
+        app.config["PER_PAGE"] = per_page
+    assert "Page 1 of 2" in first and "Page 2 of 2" in second
+    assert all(f'href="/engagements/{i}"' in first + second for i in ids)
+    assert sum(f'href="/engagements/{i}"' in first for i in ids) == 2
+
+
+@pytest.mark.parametrize("tampered", ["abc", "99999999999999999999", "-3", "1.5"])
+def test_tampered_participant_id_is_explained_not_an_error(app, client, login_as, people, tampered):
+    """A participant row whose id is not an id (edited by hand) gets the form back, not a 500."""
+    login_as("officer", locale="en")
+    before = state(app)
+    data = form(people)
+    data["participants-0-contact_id"] = tampered
+    for edit in (False, True):
+        if edit:
+            engagement_id = create(client, people)
+            before = state(app)
+            data = {**form(people), "version": "1", "participants-0-contact_id": tampered}
+            response = client.post(f"/engagements/{engagement_id}/edit", data=data)
+        else:
+            response = client.post("/engagements/new", data=data)
+        assert response.status_code == 200
+        assert "No contact with record number" in " ".join(errors(response))
+        assert state(app) == before

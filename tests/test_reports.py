@@ -4,14 +4,16 @@ PDF text extracted with pypdf (Vietnamese intact), the page, the downloads and t
 from __future__ import annotations
 
 import io
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from flask import render_template
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from diaspora.extensions import db as _db
-from diaspora.models import AuditEvent, Engagement, EngagementParticipant, PlanTask
+from diaspora.models import AuditEvent, Contact, Engagement, EngagementParticipant, PlanTask
 from diaspora.reports.annual import build_annual_report
 from diaspora.reports.period import PeriodSettingError, current_period, period_for
 from diaspora.reports.render import neutralise, render_pdf, render_xlsx
@@ -328,3 +330,39 @@ def test_cli_empty_year_and_bad_input(app, runner, tmp_path):
     assert {k: v for k, v in after.items() if k != "audit_events"} == {
         k: v for k, v in before.items() if k != "audit_events"
     }
+
+
+def test_new_contacts_of_the_period_in_every_format(year_2026, ctx):
+    """The count of contacts registered in the period reaches the page, the XLSX and the PDF."""
+    hoa = _db.session.scalar(_db.select(Contact).where(Contact.full_name == "Vũ Thị Hoa"))
+    hoa.created_at = datetime(2025, 12, 1, 3, tzinfo=UTC)  # inside the 2026 period
+    _db.session.commit()
+    report = annual_report(2026)
+    assert report.new_contacts == 1
+    summary = cells(load_workbook(io.BytesIO(render_xlsx(report, "vi")))["Tổng hợp"])
+    row = next(r for r in summary if r[1] == "Kiều bào mới được đăng ký trong kỳ")
+    assert row[2] == 1
+    english = cells(load_workbook(io.BytesIO(render_xlsx(report, "en")))["Summary"])
+    assert next(r for r in english if r[1] == "New contacts registered in the period")[2] == 1
+    _pages, text = pdf_text(render_pdf(report, "vi"))
+    flat = " ".join(text.split())
+    assert "Kiều bào mới được đăng ký trong kỳ" in flat
+    # The totals' values follow their labels in the extracted text; the last one is this count.
+    assert "3 3 Đức, Nhật Bản, Hàn Quốc 1 Hoạt động theo nhiệm vụ" in flat
+    page = render_template("reports/_content.html", report=report)
+    assert re.search(r"Kiều bào mới được đăng ký trong kỳ</dt><dd>1</dd>", page)
+
+
+def test_cli_output_that_cannot_be_written_is_explained(app, runner, tmp_path):
+    """An output in a missing folder is a clear error, not a traceback; nothing is recorded."""
+    with app.app_context():
+        before = database_state()
+    missing = tmp_path / "no-such-folder" / "report.pdf"
+    result = runner.invoke(
+        args=["report", "annual", "--year", "2026", "--format", "pdf", "--output", str(missing)]
+    )
+    assert result.exit_code == 1
+    assert f"Error: cannot write {missing}" in result.output
+    assert "Traceback" not in result.output and not missing.exists()
+    with app.app_context():
+        assert database_state() == before

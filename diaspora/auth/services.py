@@ -238,4 +238,10 @@ def set_locale(user: User, locale: str) -> None:
 
 
 def list_users() -> list[User]:
-    return list(db.session.scalars(db.select(User).order_by(User.name)))
+    return list(db.session.scalars(db.select(User).order_by(User.name, User.id)))
+
+
+def users_page(page: int, per_page: int):
+    """One page of the accounts, by name: the admin page pages like every list."""
+    query = db.select(User).order_by(User.name, User.id)
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)

@@ -57,6 +57,8 @@ from diaspora.text import tokens
 
 COLLECTION_FIELDS = ("emails", "phones", "languages", "categories", "expertise", "memberships")
 # Hidden from viewers, on the profile and in the change history.
+# Largest id a database INTEGER column holds (PostgreSQL `integer`).
+MAX_RECORD_ID = 2**31 - 1
 PERSONAL_FIELDS = frozenset({"emails", "phones", "address", "birth_year", "notes"})
 # A change to any of these is worth a new duplicate check.
 IDENTITY_FIELDS = ("full_name", "foreign_name", "country", "city", "birth_year", "emails", "phones")
@@ -313,6 +315,9 @@ def changes_since(contact: Contact, version: int) -> list[AuditEvent]:
 
 
 def get_contact(contact_id: int, *, include_deleted: bool = False) -> Contact:
+    # An id from a query string can be any size; beyond a database INTEGER it cannot exist.
+    if not 0 < contact_id <= MAX_RECORD_ID:
+        raise NotFound(_l("This contact does not exist, or has been removed."))
     contact = db.session.get(Contact, contact_id)
     if contact is None or (contact.is_deleted and not include_deleted):
         raise NotFound(_l("This contact does not exist, or has been removed."))

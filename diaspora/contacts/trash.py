@@ -30,14 +30,21 @@ def delete_contact(contact: Contact, *, actor: User, expected_version: int | Non
     notify(contact.id, "delete")
 
 
-def list_trash() -> list[Contact]:
-    return list(
-        db.session.scalars(
-            db.select(Contact)
-            .where(Contact.deleted_at.is_not(None), Contact.merged_into_id.is_(None))
-            .order_by(Contact.deleted_at.desc(), Contact.id.desc())
-        )
+def _trash_query():
+    return (
+        db.select(Contact)
+        .where(Contact.deleted_at.is_not(None), Contact.merged_into_id.is_(None))
+        .order_by(Contact.deleted_at.desc(), Contact.id.desc())
     )
+
+
+def list_trash() -> list[Contact]:
+    return list(db.session.scalars(_trash_query()))
+
+
+def trash_page(page: int, per_page: int):
+    """One page of the trash, most recently deleted first: a bulk delete can fill it."""
+    return db.paginate(_trash_query(), page=page, per_page=per_page, error_out=False)
 
 
 def get_trashed(contact_id: int) -> Contact:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from diaspora.auth.permissions import Permission, requires
 from diaspora.contacts import trash
 from diaspora.contacts.forms import ConfirmForm
+from diaspora.core.paging import page_number
 from diaspora.errors import DomainError
 from diaspora.extensions import db
 
@@ -19,7 +20,9 @@ bp = Blueprint("trash", __name__, url_prefix="/contacts/trash")
 @requires(Permission.TRASH_CONTACTS)
 def index():
     return render_template(
-        "contacts/trash.html", contacts=trash.list_trash(), form=ConfirmForm(formdata=None)
+        "contacts/trash.html",
+        page=trash.trash_page(page_number(), current_app.config["PER_PAGE"]),
+        form=ConfirmForm(formdata=None),
     )
 
 

@@ -28,6 +28,7 @@ from diaspora.contacts.labels import FIELD_LABELS, ORGANIZATION_KINDS, REASONS
 from diaspora.contacts.organizations import list_organizations
 from diaspora.contacts.present import format_value, history_rows, lookups_for
 from diaspora.contacts.validation import display_phone, today
+from diaspora.core.paging import page_number
 from diaspora.engagements.labels import TYPES as ENGAGEMENT_TYPES
 from diaspora.engagements.timeline import contact_timeline
 from diaspora.errors import DomainError, NotFound, ValidationFailed
@@ -130,7 +131,7 @@ def index():
     query = services.ListQuery(
         name=request.args.get("q", "")[:200],
         sort=request.args.get("sort", services.DEFAULT_SORT),
-        page=request.args.get("page", 1, type=int) or 1,
+        page=page_number(),
         per_page=current_app.config["PER_PAGE"],
     )
     if query.sort not in services.SORTS:

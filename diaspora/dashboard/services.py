@@ -23,6 +23,7 @@ from diaspora.models import (
 )
 
 LIST_LIMIT = 20
+QUALITY_PAGE_SIZE = 50
 TOP_COUNTRIES = 10
 NEXT_STEP_DAYS = 30
 VERIFY_EVERY_YEARS = 2
@@ -139,7 +140,7 @@ def _years_before(today: date, years: int) -> date:
         return today.replace(year=today.year - years, day=28)
 
 
-def possible_duplicates(limit: int = LIST_LIMIT) -> QualityList:
+def _duplicate_ids() -> set[int]:
     """Live records sharing a folded name and country, an email address or a phone number."""
     ids: set[int] = set()
     same_name = (
@@ -177,6 +178,12 @@ def possible_duplicates(limit: int = LIST_LIMIT) -> QualityList:
                 .where(_live(), column.in_(shared))
             )
         )
+    return ids
+
+
+def possible_duplicates(limit: int = LIST_LIMIT) -> QualityList:
+    """The first few possible duplicates, and how many there are."""
+    ids = _duplicate_ids()
     rows = list(
         db.session.scalars(
             select(Contact)
@@ -188,7 +195,7 @@ def possible_duplicates(limit: int = LIST_LIMIT) -> QualityList:
     return QualityList("duplicates", len(ids), rows)
 
 
-def data_quality(today: date, zone: str) -> list[QualityList]:
+def _conditions(today: date, zone: str) -> dict:
     cutoff = _years_before(today, VERIFY_EVERY_YEARS)
     cutoff_instant = datetime.combine(cutoff, time(0), ZoneInfo(zone))
     no_details = and_(
@@ -200,9 +207,36 @@ def data_quality(today: date, zone: str) -> list[QualityList]:
         Contact.verified_on < cutoff,
         and_(Contact.verified_on.is_(None), Contact.created_at < cutoff_instant),
     )
-    return [
-        _quality("no_legal_basis", Contact.legal_basis.is_(None)),
-        _quality("no_contact_details", no_details),
-        _quality("not_verified", not_verified),
-        possible_duplicates(),
+    return {
+        "no_legal_basis": Contact.legal_basis.is_(None),
+        "no_contact_details": no_details,
+        "not_verified": not_verified,
+    }
+
+
+QUALITY_KEYS = ("no_legal_basis", "no_contact_details", "not_verified", "duplicates")
+
+
+def data_quality(today: date, zone: str) -> list[QualityList]:
+    conditions = _conditions(today, zone)
+    return [_quality(key, condition) for key, condition in conditions.items()] + [
+        possible_duplicates()
     ]
+
+
+def quality_page(key: str, today: date, zone: str, page: int, per_page: int = 0):
+    """One page of a data-quality list in full, so that every record on it can be reached."""
+    if key == "duplicates":
+        query = (
+            select(Contact)
+            .where(Contact.id.in_(sorted(_duplicate_ids())))
+            .order_by(Contact.name_folded, Contact.id)
+        )
+    else:
+        query = (
+            select(Contact)
+            .where(_live(), _conditions(today, zone)[key])
+            .order_by(Contact.updated_at, Contact.id)
+        )
+    size = per_page or QUALITY_PAGE_SIZE
+    return db.paginate(query, page=max(page, 1), per_page=size, error_out=False)

@@ -5,9 +5,11 @@ from __future__ import annotations
 from flask import Blueprint, current_app, render_template
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from werkzeug.exceptions import NotFound
 
 from diaspora.auth.permissions import Permission, can, requires
 from diaspora.clock import local_today
+from diaspora.core.paging import page_number
 from diaspora.countries import country_name
 from diaspora.dashboard import services
 from diaspora.dashboard.charts import bar_chart
@@ -53,3 +55,18 @@ def index():
         ),
         due_soon_days=DUE_SOON_DAYS,
     )
+
+
+@bp.route("/dashboard/quality/<key>")
+@requires(Permission.VIEW_DASHBOARD)
+def quality(key: str):
+    """A data-quality list in full, paged: the dashboard shows only its first records."""
+    if key not in QUALITY_TITLES:
+        raise NotFound()
+    page = services.quality_page(
+        key,
+        local_today(),
+        current_app.config["BABEL_DEFAULT_TIMEZONE"],
+        page_number(),
+    )
+    return render_template("dashboard/quality.html", key=key, title=QUALITY_TITLES[key], page=page)

@@ -22,6 +22,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from diaspora.auth.permissions import Permission, can, requires
+from diaspora.core.paging import page_number
 from diaspora.delegations import hooks, services, suggestions
 from diaspora.delegations.forms import (
     ContactsForm,
@@ -64,7 +65,7 @@ def index():
         [("", _("All visits")), ("upcoming", _("Upcoming and ongoing")), ("past", _("Past"))]
     )
     when = filters.when.data if filters.when.data in ("upcoming", "past") else ""
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    page = page_number()
     per_page = current_app.config["PER_PAGE"]
     rows, total = services.list_visits(
         services.VisitQuery(

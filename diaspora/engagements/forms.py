@@ -23,6 +23,7 @@ from wtforms import (
 from diaspora.countries import country_choices
 from diaspora.engagements.data import EngagementData, ParticipantEntry
 from diaspora.engagements.labels import FIELD_LABELS, ROLES, TYPES
+from diaspora.engagements.validation import as_int
 from diaspora.forms import MultiCheckboxField, choices, plan_task_choices, version_number
 from diaspora.models import Engagement
 
@@ -126,11 +127,9 @@ class EngagementForm(FlaskForm):
             self.add_participant(row.contact_id, row.role, row.note)
 
     def participant_ids(self) -> list[int]:
-        return [
-            int(entry.form.contact_id.data)
-            for entry in self.participants
-            if (entry.form.contact_id.data or "").isdigit()
-        ]
+        """The rows' contact ids that can be ids at all (a tampered row is left out)."""
+        ids = (as_int(entry.form.contact_id.data) for entry in self.participants)
+        return [contact_id for contact_id in ids if contact_id is not None]
 
     def add_participant(self, contact_id: int, role: str = "participant", note: str = "") -> bool:
         if contact_id in self.participant_ids() or len(self.participants) >= MAX_ROWS:

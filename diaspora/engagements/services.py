@@ -19,7 +19,7 @@ from diaspora.audit import services as audit
 from diaspora.contacts.organizations import find_or_create_organization, find_organization
 from diaspora.engagements.data import EngagementData
 from diaspora.engagements.errors import EngagementAlreadySaved, EngagementChanged, EngagementGone
-from diaspora.engagements.validation import EngagementValues, validate_engagement
+from diaspora.engagements.validation import MAX_ID, EngagementValues, validate_engagement
 from diaspora.errors import NotFound
 from diaspora.extensions import db
 from diaspora.models import (
@@ -258,6 +258,7 @@ def owner_choices() -> list[User]:
 
 def live_contacts(ids: list[int]) -> list[Contact]:
     """Contacts by id, in the order given, leaving out unknown and deleted records."""
+    ids = [i for i in ids if 0 < i <= MAX_ID]  # from a query string: any size
     if not ids:
         return []
     rows = db.session.scalars(

@@ -27,14 +27,21 @@ def delete_engagement(
     move_to_trash(engagement, actor=actor, target_type="engagement")
 
 
-def list_trash() -> list[Engagement]:
-    return list(
-        db.session.scalars(
-            select(Engagement)
-            .where(Engagement.deleted_at.is_not(None))
-            .order_by(Engagement.deleted_at.desc(), Engagement.id.desc())
-        )
+def _trash_query():
+    return (
+        select(Engagement)
+        .where(Engagement.deleted_at.is_not(None))
+        .order_by(Engagement.deleted_at.desc(), Engagement.id.desc())
     )
+
+
+def list_trash() -> list[Engagement]:
+    return list(db.session.scalars(_trash_query()))
+
+
+def trash_page(page: int, per_page: int):
+    """One page of the trash, most recently deleted first."""
+    return db.paginate(_trash_query(), page=page, per_page=per_page, error_out=False)
 
 
 def get_trashed(engagement_id: int) -> Engagement:

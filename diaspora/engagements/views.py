@@ -15,6 +15,7 @@ from flask_login import current_user
 
 from diaspora.auth.permissions import Permission, can, requires
 from diaspora.contacts.organizations import list_organizations
+from diaspora.core.paging import page_number
 from diaspora.engagements import hooks, services, trash
 from diaspora.engagements.errors import EngagementAlreadySaved, EngagementChanged
 from diaspora.engagements.forms import (
@@ -24,6 +25,7 @@ from diaspora.engagements.forms import (
 from diaspora.engagements.history import engagement_history, history_entry
 from diaspora.engagements.labels import ROLES, TYPES
 from diaspora.engagements.present import date_range, history_rows
+from diaspora.engagements.validation import as_int
 from diaspora.errors import DomainError, ValidationFailed
 from diaspora.extensions import db
 from diaspora.forms import (
@@ -80,7 +82,7 @@ def index():
         year=filters.year_value(),
         task=filters.task.data if filters.task.data in {t.code for t in tasks} else "",
         country=(filters.country.data or "")[:2],
-        page=request.args.get("page", 1, type=int) or 1,
+        page=page_number(),
         per_page=current_app.config["PER_PAGE"],
     )
     page = services.list_engagements(query)
@@ -195,7 +197,9 @@ def _form_page(
 ):
     ids = form.participant_ids()
     contacts = {row.id: row for row in services.live_contacts(ids)}
-    rows = [(entry, contacts.get(int(entry.form.contact_id.data))) for entry in form.participants]
+    rows = [
+        (entry, contacts.get(as_int(entry.form.contact_id.data))) for entry in form.participants
+    ]
     return render_template(
         template,
         form=form,
@@ -332,7 +336,9 @@ def delete(engagement_id: int):
 @requires(Permission.EDIT_ENGAGEMENTS)
 def trash_index():
     return render_template(
-        "engagements/trash.html", engagements=trash.list_trash(), form=ConfirmForm(formdata=None)
+        "engagements/trash.html",
+        page=trash.trash_page(page_number(), current_app.config["PER_PAGE"]),
+        form=ConfirmForm(formdata=None),
     )
 
 

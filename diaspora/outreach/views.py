@@ -21,6 +21,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from diaspora.auth.permissions import Permission, can, requires
+from diaspora.core.paging import page_number
 from diaspora.errors import DomainError, PermissionDenied, ValidationFailed
 from diaspora.extensions import db
 from diaspora.forms import apply_errors, choices, start_entry
@@ -89,7 +90,7 @@ def index():
     filters = OutreachFilterForm(request.args)
     filters.status.choices = choices([("", _("All")), *STATUSES.items()])
     status = filters.status.data if filters.status.data in STATUSES else ""
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    page = page_number()
     per_page = current_app.config["PER_PAGE"]
     rows, total = services.list_outreach(
         services.OutreachQuery(status=status, page=page, per_page=per_page)

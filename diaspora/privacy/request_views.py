@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from diaspora.auth.permissions import Permission, requires
+from diaspora.core.paging import page_number
 from diaspora.errors import DomainError, ValidationFailed
 from diaspora.extensions import db
 from diaspora.forms import apply_errors
@@ -60,7 +61,7 @@ def index():
         kind=filters.kind.data or "",
         due=filters.due.data if filters.due.data in request_list.DUE_FILTERS else "",
         contact_id=int(contact) if contact.isdigit() and len(contact) <= 9 else None,
-        page=request.args.get("page", 1, type=int) or 1,
+        page=page_number(),
         per_page=current_app.config["PER_PAGE"],
     )
     if not filters.status.data:

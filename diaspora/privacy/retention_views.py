@@ -3,7 +3,7 @@ public submissions (administrators)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -11,6 +11,7 @@ from flask_login import current_user
 from diaspora.auth.permissions import Permission, requires
 from diaspora.contacts import services as contacts
 from diaspora.contacts.errors import StaleVersion
+from diaspora.core.paging import page_number
 from diaspora.errors import DomainError, ValidationFailed
 from diaspora.extensions import db
 from diaspora.forms import ConfirmForm
@@ -32,7 +33,7 @@ def index():
         today,
         years,
         settings["BABEL_DEFAULT_TIMEZONE"],
-        page=request.args.get("page", 1, type=int) or 1,
+        page=page_number(),
         per_page=settings["PER_PAGE"],
     )
     return render_template(
@@ -52,7 +53,7 @@ def index():
 def confirm(contact_id: int):
     contact = contacts.get_contact(contact_id)
     form = StepForm()
-    back = url_for(".index", page=request.args.get("page", 1, type=int) or 1)
+    back = url_for(".index", page=page_number())
     if not form.validate_on_submit():
         flash(_("The form's security token is missing or has expired. Try again."), "error")
         return redirect(back)

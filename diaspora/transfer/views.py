@@ -24,6 +24,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from diaspora.auth.permissions import Permission, can, requires
+from diaspora.core.paging import page_number
 from diaspora.downloads import download
 from diaspora.errors import DomainError
 from diaspora.extensions import db
@@ -288,7 +289,7 @@ def preview(batch_id: int):
         if not done:
             return render_template("transfer/analysing.html", batch=batch)
     status = request.args.get("status") or None
-    page = imports.rows_page(batch, status=status, page=request.args.get("page", 1, type=int) or 1)
+    page = imports.rows_page(batch, status=status, page=page_number())
     match_rows = [row.id for row in page.items if row.status == "match"]
     decisions = decisions_form_class(match_rows)()
     action_choices = choices(ACTION_LABELS.items())

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from diaspora.auth import services, two_factor
 from diaspora.auth.forms import ActionForm, NewUserForm, SetPasswordForm, UserForm
 from diaspora.auth.permissions import Permission, requires
+from diaspora.core.paging import page_number
 from diaspora.errors import DomainError, NotFound
 from diaspora.extensions import db
 from diaspora.forms import apply_errors, choices
@@ -45,7 +46,10 @@ def _get(user_id: int) -> User:
 @bp.route("/")
 @requires(Permission.MANAGE_USERS)
 def index():
-    return render_template("users/index.html", users=services.list_users())
+    return render_template(
+        "users/index.html",
+        page=services.users_page(page_number(), current_app.config["PER_PAGE"]),
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])

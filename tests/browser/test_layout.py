@@ -189,6 +189,7 @@ def _seed(app) -> dict[str, object]:
 def _pages(ids: dict[str, object]) -> list[tuple[str, str]]:
     return [
         ("dashboard", "/dashboard"),
+        ("dashboard-quality", "/dashboard/quality/no_legal_basis"),
         ("search", "/search/?q=nguyen&country=JP&sort=name"),
         ("contacts", "/contacts/"),
         ("contact-profile", f"/contacts/{ids['contact']}"),
