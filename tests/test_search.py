@@ -250,3 +250,12 @@ def test_renaming_a_field_or_category_reindexes_its_contacts(people):
     )
     _db.session.commit()
     assert matching_ids(SearchQuery(text="benefactor"), actor=officer) == [ids["an"]]
+
+
+def test_facet_statement_reads_the_flags_in_willingness_order():
+    from diaspora.search import hits
+    from diaspora.search.query import WILLINGNESS
+
+    statement = hits.BY_CONTACT.text
+    positions = [statement.index(f"c.willing_{flag},") for flag in WILLINGNESS]
+    assert positions == sorted(positions)
