@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, partial
+from operator import attrgetter, itemgetter
 
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
@@ -198,12 +199,59 @@ def headers(columns: list[str], language: str) -> list[str]:
         return [str(COLUMNS[key].label) for key in columns]
 
 
+# Columns whose cell is the record's attribute of the same name, read without a call of ours.
+PLAIN = frozenset(
+    ("id", "full_name", "foreign_name", "former_names", "birth_year", "city", "address",
+     "website", "occupation", "title", "employer", "verified_on")
+)  # fmt: skip
+
+
+class _Names(dict):
+    """Code → name, computed on first use; ``names.__getitem__`` then maps in C."""
+
+    def __init__(self, name: Callable[[str], str]) -> None:
+        super().__init__()
+        self._name = name
+
+    def __missing__(self, code: str) -> str:
+        value = self[code] = self._name(code)
+        return value
+
+
+def _fast_getters(words: Vocabulary) -> dict[str, Callable[[ExportRecord], Value]]:
+    """One-argument getters for the columns every export has, giving the same values as
+    ``GETTERS`` with fewer Python calls per cell (exports run them millions of times)."""
+    pick = itemgetter(2 if words.english else 1)
+    countries = _Names(words.country)
+    languages = _Names(lambda code: _language(code, words.language)).__getitem__
+    join = SEPARATOR.join
+    return {
+        "country": lambda r: countries[r.country or ""],
+        "emails": lambda r: join(r.emails),
+        "expertise": lambda r: join(map(pick, r.expertise)),
+        "categories": lambda r: join(map(pick, r.categories)),
+        "languages": lambda r: join(map(languages, r.languages)),
+    }
+
+
 def row_getter(columns: list[str], language: str) -> Callable[[ExportRecord], list[Value]]:
     """A function giving a record's cells for these columns, in this language."""
     words = Vocabulary(language)
-    getters = [GETTERS[key] for key in columns]
+    fast = _fast_getters(words)
+    getters: list[Callable[[ExportRecord], Value]] = []
+    for key in columns:
+        if key in PLAIN:
+            getters.append(attrgetter(key))
+        elif key in fast:
+            getters.append(fast[key])
+        else:
+            getters.append(partial(_call, GETTERS[key], words=words))
 
     def cells(record: ExportRecord) -> list[Value]:
-        return [getter(record, words) for getter in getters]
+        return [getter(record) for getter in getters]
 
     return cells
+
+
+def _call(getter: Callable[[ExportRecord, Vocabulary], Value], record, *, words) -> Value:
+    return getter(record, words)
