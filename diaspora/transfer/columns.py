@@ -231,6 +231,11 @@ def _fast_getters(words: Vocabulary) -> dict[str, Callable[[ExportRecord], Value
         "expertise": lambda r: join(map(pick, r.expertise)),
         "categories": lambda r: join(map(pick, r.categories)),
         "languages": lambda r: join(map(languages, r.languages)),
+        "phones": lambda r: join(map(display_phone, r.phones)),
+        "organizations": _organizations,
+        "organization": _organization,
+        "origin": _origin,
+        "willing": partial(_willing, words=words),
     }
 
 
