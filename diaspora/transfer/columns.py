@@ -8,7 +8,7 @@ the user chose, whatever the interface language is.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import cache, partial
@@ -192,6 +192,26 @@ GETTERS: dict[str, Callable[[ExportRecord, Vocabulary], Value]] = {
     "work_title": lambda r, w: r.title or r.occupation,
     "last_engagement": lambda r, w: r.last_engagement if isinstance(r, ListedRecord) else "",
 }
+
+
+# Record fields a column's cell reads, when they are not just the field of its own name.
+READS: dict[str, tuple[str, ...]] = {
+    "origin": ("origin_commune", "origin_district_old"),
+    "willing": tuple(WILLINGNESS_LABELS),
+    "organization": ("employer", "organizations"),
+    "work_title": ("title", "occupation"),
+    "position": (),  # on ``ListedRecord`` only
+    "last_engagement": (),
+}
+
+
+def record_fields(columns: Iterable[str]) -> set[str]:
+    """The record fields an export of these columns reads (``load_records(fields=…)``), for
+    any writer: vCards also name and number every contact."""
+    fields = {"id", "full_name"}
+    for key in columns:
+        fields.update(READS.get(key, (key,)))
+    return fields
 
 
 def headers(columns: list[str], language: str) -> list[str]:

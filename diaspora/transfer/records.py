@@ -111,10 +111,10 @@ _CONTACT = itemgetter(0)
 _PLACEHOLDER = "(__[POSTCOMPILE_ids])"
 
 
-def _statements() -> dict[str, Select]:
+def _statements(scalars: tuple[str, ...]) -> dict[str, Select]:
     """The batch's queries, each with one list of contact ids as its only parameter."""
     return {
-        "scalars": select(*[getattr(Contact, name) for name in SCALARS]).where(
+        "scalars": select(*[getattr(Contact, name) for name in scalars]).where(
             Contact.id.in_(_IDS)
         ),
         "emails": select(ContactEmail.contact_id, ContactEmail.position, ContactEmail.email).where(
@@ -142,16 +142,16 @@ def _statements() -> dict[str, Select]:
 
 
 @cache
-def _sql(name: str, dialect: Dialect) -> str:
+def _sql(name: str, dialect: Dialect, scalars: tuple[str, ...] = SCALARS) -> str:
     """The query's SQL for this database, compiled once (expanding 1,000 ids through the
     compiler for every batch cost more than running the query)."""
-    sql = str(_statements()[name].compile(dialect=dialect))
+    sql = str(_statements(scalars)[name].compile(dialect=dialect))
     if sql.count(_PLACEHOLDER) != 1:  # pragma: no cover - a changed query
         raise RuntimeError(f"the {name} query must take the ids once")
     return sql
 
 
-def _rows(name: str, ids: list[int]) -> list[tuple]:
+def _rows(name: str, ids: list[int], scalars: tuple[str, ...] = SCALARS) -> list[tuple]:
     """The named query's rows for ``ids`` as plain tuples, straight from the database driver.
 
     Exports read hundreds of thousands of small rows; building SQLAlchemy row objects for
@@ -160,12 +160,12 @@ def _rows(name: str, ids: list[int]) -> list[tuple]:
     """
     connection = db.session.connection()
     marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
-    sql = _sql(name, connection.dialect).replace(
+    sql = _sql(name, connection.dialect, scalars).replace(
         _PLACEHOLDER, "(" + ", ".join([marker] * len(ids)) + ")"
     )
     cursor = connection.connection.cursor()
     try:
-        cursor.execute(sql, [int(contact_id) for contact_id in ids])
+        cursor.execute(sql, ids)
         return cursor.fetchall()
     finally:
         cursor.close()
@@ -229,14 +229,53 @@ def _fields() -> dict[int, tuple[str, str, str]]:
     }
 
 
-def _batch(ids: list[int]) -> list[ExportRecord]:
-    scalars = {row[0]: row for row in _rows("scalars", ids)}
-    emails = _grouped("emails", ids)
-    phones = _grouped("phones", ids)
-    languages = _grouped("languages", ids)
-    expertise = _grouped("expertise", ids, _fields())
-    organizations = _grouped("organizations", ids)
-    categories = _categories(ids)
+# The value a field keeps when the caller does not read it (``load_records(fields=…)``).
+_EMPTY = {
+    "gender": None, "birth_year": None, "legal_basis": None, "verified_on": None,
+    "willing_advise": False, "willing_invest": False, "willing_host_delegation": False,
+    "willing_promote_products": False, "willing_teach": False,
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What a batch reads: the scalar columns, how to spread them over every field, and which
+    child tables."""
+
+    scalars: tuple[str, ...]
+    spread: Callable[[tuple], tuple] | None  # fetched row + empty values → all of SCALARS
+    tail: tuple
+    lists: frozenset[str]
+
+    @classmethod
+    def of(cls, fields: Iterable[str] | None) -> _Plan:
+        if fields is None:
+            return cls(SCALARS, None, (), frozenset(LISTS))
+        wanted = {"id", *fields}
+        scalars = tuple(name for name in SCALARS if name in wanted)
+        if scalars == SCALARS:
+            return cls(SCALARS, None, (), frozenset(name for name in LISTS if name in wanted))
+        left = [name for name in SCALARS if name not in wanted]
+        places = {name: index for index, name in enumerate((*scalars, *left))}
+        return cls(
+            scalars,
+            itemgetter(*[places[name] for name in SCALARS]),
+            tuple(_EMPTY.get(name, "") for name in left),
+            frozenset(name for name in LISTS if name in wanted),
+        )
+
+
+def _batch(ids: list[int], plan: _Plan) -> list[ExportRecord]:
+    scalars = {row[0]: row for row in _rows("scalars", ids, plan.scalars)}
+    lists = plan.lists
+    none: dict[int, list] = {}
+    emails = _grouped("emails", ids) if "emails" in lists else none
+    phones = _grouped("phones", ids) if "phones" in lists else none
+    languages = _grouped("languages", ids) if "languages" in lists else none
+    expertise = _grouped("expertise", ids, _fields()) if "expertise" in lists else none
+    organizations = _grouped("organizations", ids) if "organizations" in lists else none
+    categories = _categories(ids) if "categories" in lists else none
+    spread, tail = plan.spread, plan.tail
     empty: list = []
     records = []
     append = records.append
@@ -244,6 +283,8 @@ def _batch(ids: list[int]) -> list[ExportRecord]:
         row = scalars.get(contact_id)
         if row is None:  # removed since the ids were read
             continue
+        if spread is not None:
+            row = spread(row + tail)
         if row[VERIFIED_ON].__class__ is str:  # SQLite hands dates back as text
             row = (
                 *row[:VERIFIED_ON],
@@ -265,15 +306,22 @@ def _batch(ids: list[int]) -> list[ExportRecord]:
 
 
 def load_records(
-    ids: list[int], *, batch: int = 1000, between_batches: Callable[[], None] | None = None
+    ids: list[int],
+    *,
+    batch: int = 1000,
+    between_batches: Callable[[], None] | None = None,
+    fields: Iterable[str] | None = None,
 ) -> Iterator[ExportRecord]:
     """Records for ``ids`` in that order, ``batch`` at a time; memory stays flat.
 
     ``between_batches`` runs after each batch (a streaming view ends its read transaction
-    there, so that a long download never holds SQLite's write lock).
+    there, so that a long download never holds SQLite's write lock). ``fields`` names the
+    record fields the caller reads (``columns.record_fields``): the others keep an empty
+    value ("", None, False, []) and their columns and tables are not read. All by default.
     """
+    plan = _Plan.of(fields)
     for start in range(0, len(ids), batch):
-        yield from _batch(ids[start : start + batch])
+        yield from _batch([int(contact_id) for contact_id in ids[start : start + batch]], plan)
         if between_batches is not None:
             between_batches()
 
