@@ -126,7 +126,8 @@ def _statements(scalars: tuple[str, ...]) -> dict[str, Select]:
         "languages": select(
             ContactLanguage.contact_id, ContactLanguage.position, ContactLanguage.code
         ).where(ContactLanguage.contact_id.in_(_IDS)),
-        # Fields and categories are few: their names come from ``_reference``, not per row.
+        # Expertise fields and categories are few: their names come from ``_fields`` and
+        # ``_categories``, not from every row.
         "expertise": select(
             ContactExpertise.contact_id, ContactExpertise.id, ContactExpertise.field_id
         ).where(ContactExpertise.contact_id.in_(_IDS)),
