@@ -147,7 +147,7 @@ def main() -> None:
         from diaspora.auth import services as auth_services
         from diaspora.reference.services import seed_reference
         from diaspora.transfer import committing, imports, writers
-        from diaspora.transfer.columns import DEFAULT_COLUMNS, headers, row_getter
+        from diaspora.transfer.columns import DEFAULT_COLUMNS, headers, record_fields, row_getter
         from diaspora.transfer.reading import Limits
         from diaspora.transfer.records import load_records
 
@@ -202,6 +202,7 @@ def main() -> None:
             print(f"\n(seeded {wanted - have} more fictional contacts for the exports, not timed)")
         all_ids = list(db.session.scalars(db.select(Contact.id).order_by(Contact.id)))
         columns = list(DEFAULT_COLUMNS)
+        fields = record_fields(columns)  # as the export views and the command line read
         print(f"\n== export ({len(columns)} columns: {', '.join(columns)}) ==")
         for size in (int(n) for n in options.export_sizes.split(",")):
             ids = all_ids[:size]
@@ -209,12 +210,12 @@ def main() -> None:
                 print(f"{size}: only {len(ids)} contacts in the database; skipped")
                 continue
             cells_of = row_getter(columns, "vi")
-            rows = [cells_of(record) for record in load_records(ids)]
+            rows = [cells_of(record) for record in load_records(ids, fields=fields)]
             header = headers(columns, "vi")
 
             def app_csv(ids=ids):
                 sink = io.BytesIO()
-                for chunk in writers.write_csv(load_records(ids), columns, "vi"):
+                for chunk in writers.write_csv(load_records(ids, fields=fields), columns, "vi"):
                     sink.write(chunk)
                 return sink.tell()
 
@@ -228,7 +229,9 @@ def main() -> None:
 
             def app_xlsx(ids=ids):
                 path = os.path.join(folder, "app.xlsx")
-                writers.write_xlsx(load_records(ids), columns, "vi", path, row_count=len(ids))
+                writers.write_xlsx(
+                    load_records(ids, fields=fields), columns, "vi", path, row_count=len(ids)
+                )
                 return os.path.getsize(path)
 
             def bare_xlsx(rows=rows, header=header):
@@ -245,7 +248,7 @@ def main() -> None:
 
             def app_vcard(ids=ids):
                 sink = io.BytesIO()
-                for chunk in writers.write_vcard(load_records(ids), columns, "vi"):
+                for chunk in writers.write_vcard(load_records(ids, fields=fields), columns, "vi"):
                     sink.write(chunk)
                 return sink.tell()
 

@@ -134,7 +134,7 @@ def export_contacts(fmt, output, purpose, text, country, field, lang, columns, u
     """Export the contacts matching a search to a file."""
     from diaspora.search.params import query_from_args
     from diaspora.transfer import exports, writers
-    from diaspora.transfer.columns import DEFAULT_COLUMNS
+    from diaspora.transfer.columns import DEFAULT_COLUMNS, record_fields
     from diaspora.transfer.records import load_records
 
     actor = _acting_user(user_email)
@@ -146,7 +146,7 @@ def export_contacts(fmt, output, purpose, text, country, field, lang, columns, u
     except DomainError as error:
         _fail(error)
     db.session.commit()
-    records = load_records(plan.ids)
+    records = load_records(plan.ids, fields=record_fields(request.columns))
     if fmt == "xlsx":
         writers.write_xlsx(records, request.columns, lang, output, row_count=len(plan.ids))
     elif fmt == "pdf":

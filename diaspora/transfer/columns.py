@@ -8,10 +8,11 @@ the user chose, whatever the interface language is.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, partial
+from operator import attrgetter, itemgetter
 
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
@@ -193,17 +194,89 @@ GETTERS: dict[str, Callable[[ExportRecord, Vocabulary], Value]] = {
 }
 
 
+# Record fields a column's cell reads, when they are not just the field of its own name.
+READS: dict[str, tuple[str, ...]] = {
+    "origin": ("origin_commune", "origin_district_old"),
+    "willing": tuple(WILLINGNESS_LABELS),
+    "organization": ("employer", "organizations"),
+    "work_title": ("title", "occupation"),
+    "position": (),  # on ``ListedRecord`` only
+    "last_engagement": (),
+}
+
+
+def record_fields(columns: Iterable[str]) -> set[str]:
+    """The record fields an export of these columns reads (``load_records(fields=…)``), for
+    any writer: vCards also name and number every contact."""
+    fields = {"id", "full_name"}
+    for key in columns:
+        fields.update(READS.get(key, (key,)))
+    return fields
+
+
 def headers(columns: list[str], language: str) -> list[str]:
     with force_locale(language):
         return [str(COLUMNS[key].label) for key in columns]
 
 
+# Columns whose cell is the record's attribute of the same name, read without a call of ours.
+PLAIN = frozenset(
+    ("id", "full_name", "foreign_name", "former_names", "birth_year", "city", "address",
+     "website", "occupation", "title", "employer", "verified_on")
+)  # fmt: skip
+
+
+class _Names(dict):
+    """Code → name, computed on first use; ``names.__getitem__`` then maps in C."""
+
+    def __init__(self, name: Callable[[str], str]) -> None:
+        super().__init__()
+        self._name = name
+
+    def __missing__(self, code: str) -> str:
+        value = self[code] = self._name(code)
+        return value
+
+
+def _fast_getters(words: Vocabulary) -> dict[str, Callable[[ExportRecord], Value]]:
+    """One-argument getters for the columns every export has, giving the same values as
+    ``GETTERS`` with fewer Python calls per cell (exports run them millions of times)."""
+    pick = itemgetter(2 if words.english else 1)
+    countries = _Names(words.country)
+    languages = _Names(lambda code: _language(code, words.language)).__getitem__
+    join = SEPARATOR.join
+    return {
+        "country": lambda r: countries[r.country or ""],
+        "emails": lambda r: join(r.emails),
+        "expertise": lambda r: join(map(pick, r.expertise)),
+        "categories": lambda r: join(map(pick, r.categories)),
+        "languages": lambda r: join(map(languages, r.languages)),
+        "phones": lambda r: join(map(display_phone, r.phones)),
+        "organizations": _organizations,
+        "organization": _organization,
+        "origin": _origin,
+        "willing": partial(_willing, words=words),
+    }
+
+
 def row_getter(columns: list[str], language: str) -> Callable[[ExportRecord], list[Value]]:
     """A function giving a record's cells for these columns, in this language."""
     words = Vocabulary(language)
-    getters = [GETTERS[key] for key in columns]
+    fast = _fast_getters(words)
+    getters: list[Callable[[ExportRecord], Value]] = []
+    for key in columns:
+        if key in PLAIN:
+            getters.append(attrgetter(key))
+        elif key in fast:
+            getters.append(fast[key])
+        else:
+            getters.append(partial(_call, GETTERS[key], words=words))
 
     def cells(record: ExportRecord) -> list[Value]:
-        return [getter(record, words) for getter in getters]
+        return [getter(record) for getter in getters]
 
     return cells
+
+
+def _call(getter: Callable[[ExportRecord, Vocabulary], Value], record, *, words) -> Value:
+    return getter(record, words)

@@ -32,7 +32,7 @@ from diaspora.forms import apply_errors, choices
 from diaspora.i18n import current_language
 from diaspora.search.params import args_from_query, query_from_args
 from diaspora.transfer import committing, exports, imports, writers
-from diaspora.transfer.columns import COLUMNS, DEFAULT_COLUMNS, VIEWER_COLUMNS
+from diaspora.transfer.columns import COLUMNS, DEFAULT_COLUMNS, VIEWER_COLUMNS, record_fields
 from diaspora.transfer.forms import (
     CommitForm,
     ExportForm,
@@ -165,7 +165,7 @@ def _send(plan: exports.ExportPlan) -> Response:
         return download(stream_with_context(body), name, mimetype)
     if request_.format == "pdf":
         pdf = writers.write_pdf(
-            load_records(plan.ids),
+            load_records(plan.ids, fields=record_fields(request_.columns)),
             request_.columns,
             request_.language,
             title=_("Contact list"),
@@ -182,7 +182,12 @@ def _send(plan: exports.ExportPlan) -> Response:
 
 def _records(plan: exports.ExportPlan):
     # Each batch reads in its own short transaction: a long download never holds a lock.
-    return load_records(plan.ids, between_batches=db.session.rollback)
+    # Only the chosen columns' fields are read.
+    return load_records(
+        plan.ids,
+        between_batches=db.session.rollback,
+        fields=record_fields(plan.request.columns),
+    )
 
 
 def _stream_file(path: str, chunk: int = 256 * 1024):

@@ -120,7 +120,11 @@ def write_xlsx(
     if row_count is not None and columns:
         sheet.autofilter(header_row, 0, header_row + max(row_count, 1), len(columns) - 1)
     cells = row_getter(columns, language)
-    write_string, write_number = sheet.write_string, sheet.write_number
+    # ``write_string`` is a decorator (turning "A1" names into numbers) around
+    # ``_write_string``; our rows and columns are numbers already, and the decorator's two
+    # extra Python calls were a fifth of the time per cell. Same cells, same file.
+    write_string = getattr(sheet, "_write_string", sheet.write_string)
+    write_number = sheet.write_number
     row_number = header_row
     for record in records:
         row_number += 1
