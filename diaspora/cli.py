@@ -230,7 +230,7 @@ def import_contacts(file, mapping_name, sheet, dry_run, skip_errors, again, on_m
     )
     for row in imports.error_rows(batch, limit=20):
         for key, messages in row.errors.items():
-            column = batch.headers[int(key)] if key.isdigit() else ""
+            column = batch.headers[int(key)] if key.isdecimal() else ""
             for message in messages:
                 click.echo(f"  row {row.line}{' ' + column if column else ''}: {message}", err=True)
     if dry_run:

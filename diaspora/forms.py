@@ -48,8 +48,9 @@ def ids_in(text: str | None) -> list[int]:
     """Record numbers typed or carried as "12, 15 #17"."""
     result: list[int] = []
     for part in (text or "").replace(";", ",").replace("#", " ").replace(",", " ").split():
-        if part.isdigit() and len(part) <= 10 and 0 < int(part) < 2**31 and int(part) not in result:
-            result.append(int(part))
+        number = int(part) if part.isdecimal() and len(part) <= 10 else 0
+        if 0 < number < 2**31 and number not in result:
+            result.append(number)
     return result
 
 
@@ -68,7 +69,7 @@ def finder_ids(form: FlaskForm, step: str) -> list[int]:
 def version_number(field: HiddenField) -> int:
     """The record version a form was opened on (0 when missing or not a number: stale)."""
     value = (field.data or "").strip()
-    return int(value) if value.isdigit() else 0
+    return int(value) if value.isdecimal() else 0
 
 
 def plan_task_choices(tasks, language: str) -> list[SelectChoice]:

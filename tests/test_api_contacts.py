@@ -174,6 +174,7 @@ def test_bad_list_parameters_are_problems(client, tokens, query, parameter):
         ({**NEW, "phones": ["12"]}, "phones"),
         ({**NEW, "birth_year": 1850}, "birth_year"),
         ({**NEW, "fields": ["99.99"]}, "fields"),  # the JSON name, not the form's
+        ({**NEW, "fields": ["³"]}, "fields"),  # a digit to str.isdigit(), not to int()
         ({**NEW, "other_names": ["x" * 300]}, "other_names"),
         ({**NEW, "languages": "vi"}, "languages"),
         ({**NEW, "willing": ["fly"]}, "willing"),

@@ -58,7 +58,7 @@ def _query_args(form: AuditFilterForm) -> dict[str, str]:
 
 def _page(form: AuditFilterForm) -> int:
     raw = form.page.data or ""
-    return int(raw) if raw.isdigit() and 0 < int(raw) < 1_000_000 else 1
+    return int(raw) if raw.isdecimal() and 0 < int(raw) < 1_000_000 else 1
 
 
 def _render_index(filter_form: AuditFilterForm, export_form: AuditExportForm, status: int = 200):

@@ -222,7 +222,7 @@ def end_sessions(user: User) -> None:
 
 def load_session_user(session_id: str) -> User | None:
     user_id, _, epoch = session_id.partition(":")
-    if not user_id.isdigit() or not epoch.isdigit():
+    if not user_id.isdecimal() or not epoch.isdecimal():
         return None
     user = db.session.get(User, int(user_id))
     if user is None or not user.active or user.session_epoch != int(epoch):

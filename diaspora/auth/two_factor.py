@@ -108,7 +108,7 @@ def confirm_enrolment(user: User, code: str) -> list[str]:
             "code", _l("Start the set-up again: no secret is waiting for confirmation.")
         )
     code = _normalize(code)
-    step = _matching_step(secret, code) if code.isdigit() and len(code) == 6 else None
+    step = _matching_step(secret, code) if code.isdecimal() and len(code) == 6 else None
     if step is None:
         raise ValidationFailed.single(
             "code", _l("This code does not match. Check the time on your phone and try again.")
@@ -128,7 +128,7 @@ def regenerate_recovery_codes(user: User, code: str) -> list[str]:
     if not user.two_factor_enabled:
         raise Conflict(_l("Two-factor sign-in is off for this account."))
     code = _normalize(code)
-    step = _matching_step(user.totp_secret, code) if code.isdigit() and len(code) == 6 else None
+    step = _matching_step(user.totp_secret, code) if code.isdecimal() and len(code) == 6 else None
     if step is None or (user.totp_last_step is not None and step <= user.totp_last_step):
         raise ValidationFailed.single("code", _l("This code does not match."))
     user.totp_last_step = step
@@ -201,7 +201,7 @@ def verify(user: User, code: str, *, address: str, throttle: LoginThrottle) -> s
         )
     normalized = _normalize(code)
     method = None
-    if user.two_factor_enabled and normalized.isdigit() and len(normalized) == 6:
+    if user.two_factor_enabled and normalized.isdecimal() and len(normalized) == 6:
         step = _matching_step(user.totp_secret, normalized)
         if step is not None and (user.totp_last_step is None or step > user.totp_last_step):
             user.totp_last_step = step

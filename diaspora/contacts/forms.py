@@ -59,7 +59,7 @@ def _lines(text: str | None) -> list[str]:
 
 
 def _ids(text: str | None) -> list[int]:
-    return [int(part) for part in (text or "").split(",") if part.strip().isdigit()]
+    return [int(part) for part in (text or "").split(",") if part.strip().isdecimal()]
 
 
 class ExpertiseRowForm(Form):

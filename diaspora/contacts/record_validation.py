@@ -36,7 +36,7 @@ def _as_int(value: int | str | None) -> int | None:
     if isinstance(value, int):
         return value
     raw = clean(value or "")
-    return int(raw) if raw.isdigit() and len(raw) <= 9 else None
+    return int(raw) if raw.isdecimal() and len(raw) <= 9 else None
 
 
 def categories(values: list, current: Contact | None, errors: Errors) -> list[Category]:
@@ -85,7 +85,7 @@ def expertise(entries: list[ExpertiseEntry], current: Contact | None, errors: Er
             continue
         years = None
         if raw_years:
-            years = int(raw_years) if raw_years.isdigit() and len(raw_years) <= 3 else -1
+            years = int(raw_years) if raw_years.isdecimal() and len(raw_years) <= 3 else -1
             if not 0 <= years <= MAX_YEARS:
                 add(
                     errors,

@@ -109,7 +109,7 @@ def birth_year(value: int | str | None, errors: Errors) -> int | None:
     raw = clean(str(value)) if value is not None else ""
     if not raw:
         return None
-    year = int(raw) if raw.isdigit() and len(raw) <= 4 else None
+    year = int(raw) if raw.isdecimal() and len(raw) <= 4 else None
     if year is None or not MIN_BIRTH_YEAR <= year <= this_year():
         add(
             errors,

@@ -113,7 +113,7 @@ def _after_duplicates(error: DuplicatesFound, form: ContactForm):
 
 def _merge_target(form: ContactForm) -> int | None:
     decision = form.decision.data or ""
-    if decision.startswith("merge:") and decision[6:].isdigit():
+    if decision.startswith("merge:") and decision[6:].isdecimal():
         target = int(decision[6:])
         return target if target in form.acknowledged_ids() else None
     return None
@@ -395,4 +395,4 @@ def merge():
 
 def _int(value: str | None) -> int:
     value = (value or "").strip()
-    return int(value) if value.isdigit() else 0
+    return int(value) if value.isdecimal() else 0

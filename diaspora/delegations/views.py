@@ -265,7 +265,7 @@ def contacts(visit_id: int):
                 "%(num)d contacts removed from the list.",
                 count,
             )
-        elif step.startswith(("up-", "down-")) and step.split("-", 1)[1].isdigit():
+        elif step.startswith(("up-", "down-")) and step.split("-", 1)[1].isdecimal():
             direction, row_id = step.split("-", 1)
             services.move_contact(visit, int(row_id), direction, actor=_actor())
             message = ""

@@ -131,7 +131,7 @@ def _int_arg(name: str, errors: dict, *, low: int, high: int) -> int | None:
     raw = request.args.get(name)
     if raw in (None, ""):
         return None
-    if raw.isdigit() and len(raw) <= 10 and low <= int(raw) <= high:
+    if raw.isdecimal() and len(raw) <= 10 and low <= int(raw) <= high:
         return int(raw)
     errors[name] = [_l("Give a whole number from %(low)d to %(high)d.", low=low, high=high)]
     return None

@@ -184,4 +184,4 @@ class EngagementFilterForm(Form):
 
     def year_value(self) -> int | None:
         raw = (self.year.data or "").strip()
-        return int(raw) if raw.isdigit() and 1900 <= int(raw) <= 9999 else None
+        return int(raw) if raw.isdecimal() and 1900 <= int(raw) <= 9999 else None

@@ -84,7 +84,7 @@ def as_int(value) -> int | None:
     raw = clean(str(value) if value is not None else "")
     if raw.startswith("#"):
         raw = raw[1:]
-    if raw.isdigit() and len(raw) <= 10 and 0 < int(raw) <= MAX_ID:
+    if raw.isdecimal() and len(raw) <= 10 and 0 < int(raw) <= MAX_ID:
         return int(raw)
     return None
 

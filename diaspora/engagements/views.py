@@ -118,7 +118,7 @@ def _search(form: EngagementForm) -> Finder:
     text = (form.find_text.data or "").strip()[:200]
     country = (form.find_country.data or "").strip()[:2]
     organization = form.find_organization.data or ""
-    if not (text or country or organization.isdigit()):
+    if not (text or country or organization.isdecimal()):
         return Finder(
             searched=True,
             message=_("Enter a name, or choose a country or an organization, to find contacts."),
@@ -126,7 +126,7 @@ def _search(form: EngagementForm) -> Finder:
     query = SearchQuery(
         text=text,
         countries=(country,) if country else (),
-        organizations=(int(organization),) if organization.isdigit() else (),
+        organizations=(int(organization),) if organization.isdecimal() else (),
     )
     already = set(form.participant_ids())
     ids = [i for i in matching_ids(query, actor=_actor()) if i not in already]

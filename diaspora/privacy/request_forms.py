@@ -60,7 +60,7 @@ class StepForm(FlaskForm):
 
     def expected_version(self) -> int:
         value = (self.version.data or "").strip()
-        return int(value) if value.isdigit() and len(value) < 10 else 0
+        return int(value) if value.isdecimal() and len(value) < 10 else 0
 
 
 class AcknowledgeForm(StepForm):

@@ -78,7 +78,7 @@ def _contact(value: int | str | None, errors: Errors) -> Contact | None:
     if not raw:
         return None
     contact = None
-    if raw.isdigit() and len(raw) <= 9:
+    if raw.isdecimal() and len(raw) <= 9:
         contact = db.session.get(Contact, int(raw))
     if contact is None:
         add(errors, "contact_id", _l("There is no record with this number."))

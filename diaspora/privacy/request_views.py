@@ -60,7 +60,7 @@ def index():
         else "open",
         kind=filters.kind.data or "",
         due=filters.due.data if filters.due.data in request_list.DUE_FILTERS else "",
-        contact_id=int(contact) if contact.isdigit() and len(contact) <= 9 else None,
+        contact_id=int(contact) if contact.isdecimal() and len(contact) <= 9 else None,
         page=page_number(),
         per_page=current_app.config["PER_PAGE"],
     )
@@ -91,7 +91,7 @@ def new():
         form.entry_key.data = secrets.token_urlsafe(24)
         form.received_on.data = local_today().isoformat()
         contact = request.args.get("contact", "")
-        if contact.isdigit() and len(contact) <= 9:
+        if contact.isdecimal() and len(contact) <= 9:
             form.contact_id.data = contact
     elif form.validate_on_submit():
         try:

@@ -244,7 +244,7 @@ class DecisionForm(FlaskForm):
         return version_number(self.version)
 
     def acknowledged_ids(self) -> list[int]:
-        return [int(p) for p in (self.acknowledged.data or "").split(",") if p.strip().isdigit()]
+        return [int(p) for p in (self.acknowledged.data or "").split(",") if p.strip().isdecimal()]
 
 
 class RejectForm(DecisionForm):
@@ -268,7 +268,7 @@ def apply_form_class(fields: list[str], collections: tuple[str, ...]):
 
         def contact_expected_version(self) -> int:
             value = (self.contact_version.data or "").strip()
-            return int(value) if value.isdigit() else 0
+            return int(value) if value.isdecimal() else 0
 
     for name in fields:
         options = [

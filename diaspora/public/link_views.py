@@ -29,7 +29,7 @@ def public_url(secret: str) -> str:
 
 def _days(form: LinkForm) -> int:
     raw = (form.days.data or "").strip()
-    if not raw.isdigit() or len(raw) > 4:
+    if not raw.isdecimal() or len(raw) > 4:
         raise ValidationFailed.single("days", _("Enter a whole number of days."))
     return int(raw)
 

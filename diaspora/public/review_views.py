@@ -331,7 +331,7 @@ def apply(submission_id: int, contact_id: int):
 def apply_by_number(submission_id: int):
     """The "merge into record no. …" box: on to the comparison with that record."""
     number = (request.args.get("contact") or "").strip()
-    if not number.isdigit() or len(number) > 9:
+    if not number.isdecimal() or len(number) > 9:
         flash(_("Enter the number of an existing record."), "error")
         return redirect(url_for(".show", submission_id=submission_id))
     return redirect(url_for(".apply", submission_id=submission_id, contact_id=int(number)))

@@ -32,7 +32,7 @@ class Period:
 
 def parse_start(setting: str) -> tuple[int, int]:
     parts = str(setting or "").strip().split("-")
-    if len(parts) == 2 and all(part.isdigit() for part in parts):
+    if len(parts) == 2 and all(part.isdecimal() for part in parts):
         month, day = int(parts[0]), int(parts[1])
         try:
             date(2001, month, day)  # not a leap year: 02-29 is refused

@@ -81,7 +81,7 @@ def query_from_args(args: Mapping, *, per_page_default: int = 50) -> SearchQuery
         errors["status"] = [_l("Unknown status: %(codes)s.", codes=", ".join(unknown))]
     organizations = []
     for value in lists["org"]:
-        if value.isdigit() and len(value) < 10:
+        if value.isdecimal() and len(value) < 10:
             organizations.append(int(value))
         else:
             errors["org"] = [_l("Organizations are given by their number.")]

@@ -438,7 +438,7 @@ def failed_rows_csv(batch: ImportBatch, error_header: str):
             for key, texts in sorted(row.errors.items(), key=lambda item: (item[0] != "", item[0])):
                 label = (
                     batch.headers[int(key)]
-                    if key.isdigit() and int(key) < len(batch.headers)
+                    if key.isdecimal() and int(key) < len(batch.headers)
                     else ""
                 )
                 messages += [f"{label}: {text}" if label else text for text in texts]

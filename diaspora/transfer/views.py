@@ -324,7 +324,7 @@ def preview(batch_id: int):
 @requires(Permission.IMPORT_CONTACTS)
 def decisions(batch_id: int):
     batch = imports.get_batch(batch_id)
-    ids = [int(key[4:]) for key in request.form if key.startswith("row_") and key[4:].isdigit()]
+    ids = [int(key[4:]) for key in request.form if key.startswith("row_") and key[4:].isdecimal()]
     form = decisions_form_class(ids)()
     if form.validate_on_submit():
         chosen = {row_id: getattr(form, f"row_{row_id}").data or "" for row_id in ids}
