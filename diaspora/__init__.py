@@ -131,6 +131,7 @@ class RecordIdConverter(IntegerConverter):
 def _register_blueprints(app: Flask) -> None:
     app.url_map.converters["int"] = RecordIdConverter
     from diaspora.api import contacts as _api_contacts  # noqa: F401  (routes on the api blueprint)
+    from diaspora.api import contacts_schema as _api_contacts_schema  # noqa: F401  (its paths)
     from diaspora.api.token_views import bp as tokens_bp
     from diaspora.api.views import bp as api_bp
     from diaspora.audit.views import bp as audit_bp

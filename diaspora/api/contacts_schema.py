@@ -1,0 +1,165 @@
+"""The OpenAPI description of the contacts API (``diaspora/api/contacts.py``), added to the
+document through ``api.openapi.EXTENSIONS``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from diaspora.api.openapi import EXTENSIONS
+from diaspora.search.query import WILLINGNESS
+
+_STRINGS = {"type": "array", "items": {"type": "string"}}
+_CONTACT_PROPERTIES: dict[str, Any] = {
+    "full_name": {"type": "string", "maxLength": 200},
+    "other_names": _STRINGS,
+    "country": {"type": "string", "description": "ISO 3166-1 alpha-2"},
+    "city": {"type": "string"},
+    "occupation": {"type": "string"},
+    "title": {"type": "string"},
+    "employer": {"type": "string"},
+    "fields": {**_STRINGS, "description": "expertise field codes"},
+    "languages": {**_STRINGS, "description": "ISO 639-1"},
+    "categories": _STRINGS,
+    "organizations": {
+        "type": "array",
+        "items": {
+            "type": "object",
+            "required": ["name", "role"],
+            "properties": {"name": {"type": "string"}, "role": {"type": "string"}},
+        },
+    },
+    "preferred_language": {"type": "string", "enum": ["vi", "en"]},
+    "legal_basis": {"type": ["string", "null"], "enum": ["consent", "state_function", None]},
+    "legal_basis_note": {"type": "string"},
+    "status": {"type": "string", "enum": ["active", "inactive", "deceased"]},
+    "willing": {"type": "array", "items": {"type": "string", "enum": list(WILLINGNESS)}},
+    "emails": {**_STRINGS, "description": "officers and administrators only"},
+    "phones": {**_STRINGS, "description": "E.164; officers and administrators only"},
+    "address": {"type": "string", "description": "officers and administrators only"},
+    "birth_year": {"type": ["integer", "null"], "description": "officers and administrators only"},
+}
+_CONTACT = {
+    "type": "object",
+    "required": ["id", "version", "full_name", "other_names", "country", "city", "fields",
+                 "languages", "categories", "organizations", "preferred_language",
+                 "legal_basis", "legal_basis_note"],
+    "properties": {
+        "id": {"type": "integer"},
+        "version": {"type": "integer"},
+        "updated_at": {"type": "string", "format": "date-time"},
+        **_CONTACT_PROPERTIES,
+    },
+}  # fmt: skip
+_INPUT = {
+    "type": "object",
+    "properties": {
+        **_CONTACT_PROPERTIES,
+        "version": {"type": "integer", "description": "required when patching (or If-Match)"},
+        "acknowledged_duplicates": {"type": "array", "items": {"type": "integer"}},
+    },
+}
+_FACET = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "required": ["code", "name", "count"],
+        "properties": {
+            "code": {"type": "string"},
+            "name": {"type": "string"},
+            "count": {"type": "integer"},
+        },
+    },
+}
+_PAGE = {
+    "type": "object",
+    "required": ["items", "total", "page", "per_page", "facets"],
+    "properties": {
+        "items": {"type": "array", "items": {"$ref": "#/components/schemas/Contact"}},
+        "total": {"type": "integer"},
+        "page": {"type": "integer"},
+        "per_page": {"type": "integer"},
+        "facets": {
+            "type": "object",
+            "properties": {
+                kind: _FACET
+                for kind in ("country", "field", "category", "language", "willing", "status")
+            },
+        },
+    },
+}
+_PROBLEM = {"$ref": "#/components/responses/Problem"}
+
+
+def _param(name: str, schema: dict, *, where: str = "query", many: bool = False) -> dict:
+    parameter: dict[str, Any] = {"name": name, "in": where, "required": where == "path"}
+    parameter["schema"] = {"type": "array", "items": schema} if many else schema
+    if many:
+        parameter["style"] = "form"
+        parameter["explode"] = True
+    return parameter
+
+
+def _ok(schema: dict, status: str = "200", description: str = "OK") -> dict:
+    return {
+        status: {"description": description, "content": {"application/json": {"schema": schema}}}
+    }
+
+
+def _describe(paths: dict, schemas: dict) -> None:
+    schemas["Contact"] = _CONTACT
+    schemas["ContactInput"] = _INPUT
+    schemas["ContactPage"] = _PAGE
+    contact_ref = {"$ref": "#/components/schemas/Contact"}
+    body = {
+        "required": True,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ContactInput"}}},
+    }
+    errors = {code: _PROBLEM for code in ("400", "401", "403", "422", "429")}
+    contact_id = _param("id", {"type": "integer"}, where="path")
+    paths["/contacts"] = {
+        "get": {
+            "summary": "Search contacts (text, filters, facets)",
+            "parameters": [
+                _param("q", {"type": "string", "maxLength": 500}),
+                _param("country", {"type": "string"}, many=True),
+                _param("field", {"type": "string"}, many=True),
+                _param("category", {"type": "string"}, many=True),
+                _param("language", {"type": "string"}, many=True),
+                _param("page", {"type": "integer", "minimum": 1}),
+                _param("per_page", {"type": "integer", "minimum": 1, "maximum": 200}),
+                _param("sort", {"type": "string", "enum": ["relevance", "name", "updated"]}),
+            ],
+            "responses": {**_ok({"$ref": "#/components/schemas/ContactPage"}), **errors},
+        },
+        "post": {
+            "summary": "Register a contact",
+            "requestBody": body,
+            "responses": {**_ok(contact_ref, "201", "Created"), **errors, "409": _PROBLEM},
+        },
+    }
+    paths["/contacts/{id}"] = {
+        "get": {
+            "summary": "One contact",
+            "parameters": [contact_id],
+            "responses": {**_ok(contact_ref), **errors, "404": _PROBLEM},
+        },
+        "patch": {
+            "summary": "Change some fields (send the current version)",
+            "parameters": [contact_id],
+            "requestBody": body,
+            "responses": {**_ok(contact_ref), **errors, "404": _PROBLEM, "409": _PROBLEM},
+        },
+        "delete": {
+            "summary": "Move a contact to the trash",
+            "parameters": [contact_id],
+            "responses": {
+                "204": {"description": "Moved to the trash"},
+                **errors,
+                "404": _PROBLEM,
+                "409": _PROBLEM,
+            },
+        },
+    }
+
+
+EXTENSIONS.append(_describe)
