@@ -14,7 +14,7 @@ from diaspora.errors import ValidationFailed
 from diaspora.extensions import db as _db
 from diaspora.models import AuditEvent, Contact, Submission
 from diaspora.privacy.notice import PRIVACY_NOTICE_VERSION
-from diaspora.public import services
+from diaspora.public import decisions, services
 from diaspora.public.errors import AlreadyDecided
 from tests.contact_helpers import new_user
 from tests.public_helpers import (
@@ -181,7 +181,7 @@ def test_two_officers_deciding_at_once(app):
         )
         assert submission.status == "pending"
         with pytest.raises(AlreadyDecided):
-            services.approve_registration(submission, actor=officer, expected_version=version)
+            decisions.approve_registration(submission, actor=officer, expected_version=version)
         _db.session.rollback()
     assert state(app, submission_id) == ("pending", 1, None, 0)
 
@@ -271,7 +271,7 @@ def test_forged_merge_choices_change_nothing(app, client, login_as):
         submission = services.get_submission(submission_id)
         contact = _db.session.get(Contact, other_id)
         with pytest.raises(ValidationFailed):
-            services.apply_submission(
+            decisions.apply_submission(
                 submission,
                 contact,
                 {"notes": "submitted"},

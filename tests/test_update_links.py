@@ -15,8 +15,9 @@ from diaspora.contacts.data import ConsentInput, ContactData, data_from_contact
 from diaspora.extensions import db as _db
 from diaspora.models import AuditEvent, Contact, Submission, UpdateLink, utcnow
 from diaspora.public import links
+from diaspora.public.decisions import proposal
 from diaspora.public.errors import LinkUnusable
-from diaspora.public.services import Evidence, proposal
+from diaspora.public.services import Evidence
 from tests.contact_helpers import new_user
 from tests.public_helpers import contact_count, errors, found_by_search, submissions
 

@@ -19,8 +19,8 @@ from diaspora.forms import apply_errors
 from diaspora.i18n import current_language
 from diaspora.models import SubmissionKind, SubmissionStatus
 from diaspora.privacy.subject_requests import requests_for_submission
+from diaspora.public import decisions, services
 from diaspora.public import payload as P
-from diaspora.public import services
 from diaspora.public.forms import DecisionForm, RejectForm, apply_form_class
 from diaspora.public.labels import KINDS, STATUSES
 
@@ -88,7 +88,7 @@ def _show_page(submission, *, approve_form=None, reject_form=None, status: int =
     if contact is not None:  # merged since: the record that lives on
         contact = contacts.survivor_of(contact)
     if submission.kind == SubmissionKind.UPDATE and contact is not None and submission.pending:
-        prop = services.proposal(submission, contact)
+        prop = decisions.proposal(submission, contact)
     if submission.kind == SubmissionKind.COPY and contact is not None:
         contacts.record_personal_access(contact, actor=actor, context="review")
         held = _rows(full_snapshot(contact), (*P.PUBLIC_FIELDS, "categories", "notes"), lookups)
@@ -161,14 +161,14 @@ def approve(submission_id: int):
         return redirect(url_for(".show", submission_id=submission_id))
     try:
         if submission.kind == SubmissionKind.REGISTRATION:
-            contact = services.approve_registration(
+            contact = decisions.approve_registration(
                 submission,
                 actor=_actor(),
                 expected_version=form.expected_version(),
                 acknowledged=form.acknowledged_ids(),
             )
         elif submission.kind in (SubmissionKind.COPY, SubmissionKind.ERASURE):
-            services.complete_request(
+            decisions.complete_request(
                 submission,
                 actor=_actor(),
                 expected_version=form.expected_version(),
@@ -215,7 +215,7 @@ def reject(submission_id: int):
     form = RejectForm()
     if form.validate_on_submit():
         try:
-            services.reject(
+            decisions.reject(
                 submission,
                 actor=_actor(),
                 expected_version=form.expected_version(),
@@ -249,7 +249,7 @@ def apply(submission_id: int, contact_id: int):
         flash(_("This submission has already been decided. Nothing has been changed."), "error")
         return redirect(url_for(".show", submission_id=submission_id))
     contact = contacts.get_contact(contact_id, include_deleted=request.method == "POST")
-    prop = services.proposal(submission, contact)
+    prop = decisions.proposal(submission, contact)
     form = apply_form_class(prop.fields, P.COLLECTIONS)()
     duplicates = None
     if not form.is_submitted():
@@ -266,7 +266,7 @@ def apply(submission_id: int, contact_id: int):
             if getattr(form, f"choice_{name}").data
         }
         try:
-            services.apply_submission(
+            decisions.apply_submission(
                 submission,
                 contact,
                 choices,
