@@ -81,7 +81,7 @@ def main() -> None:
     app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": "sqlite://"})
     with app.app_context():
         from diaspora.reference.services import seed_reference
-        from diaspora.transfer.imports import load_reference
+        from diaspora.transfer.analysis import load_reference
 
         db.create_all()
         seed_reference()

@@ -146,7 +146,7 @@ def main() -> None:
     with app.app_context():
         from diaspora.auth import services as auth_services
         from diaspora.reference.services import seed_reference
-        from diaspora.transfer import committing, imports, writers
+        from diaspora.transfer import analysis, committing, imports, writers
         from diaspora.transfer.columns import DEFAULT_COLUMNS, headers, record_fields, row_getter
         from diaspora.transfer.reading import Limits
         from diaspora.transfer.records import load_records
@@ -173,7 +173,7 @@ def main() -> None:
             started = time.perf_counter()
             batch = imports.start_import(body, f"bench-{size}.csv", actor=actor, limits=limits)
             imports.set_mapping(batch, batch.targets, actor=actor)
-            imports.analyse(batch)
+            analysis.analyse(batch)
             db.session.commit()
             preview = time.perf_counter() - started
             preview_peak = peak_mb()

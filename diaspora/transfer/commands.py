@@ -91,7 +91,7 @@ def import_contacts(file, mapping_name, sheet, dry_run, skip_errors, again, on_m
     """Import contacts from a CSV or XLSX file, all rows or none."""
     import os
 
-    from diaspora.transfer import committing, imports
+    from diaspora.transfer import analysis, committing, imports
     from diaspora.transfer.reading import Limits
 
     actor = _acting_user(user_email)
@@ -114,7 +114,7 @@ def import_contacts(file, mapping_name, sheet, dry_run, skip_errors, again, on_m
             data, os.path.basename(file), actor=actor, sheet=sheet, limits=limits, mapping=mapping
         )
         imports.set_mapping(batch, batch.targets, actor=actor)
-        imports.analyse(batch, progress=_progress("Analysing"))
+        analysis.analyse(batch, progress=_progress("Analysing"))
     except DomainError as error:
         _fail(error)
     counts = imports.count_rows(batch)
@@ -161,12 +161,12 @@ def import_contacts(file, mapping_name, sheet, dry_run, skip_errors, again, on_m
 @click.option("--user", "user_email", default=None, help="Account to act as (default: an admin).")
 def commit_import(batch_id, skip_errors, again, user_email):
     """Commit an import analysed on the web pages, with the choices made there."""
-    from diaspora.transfer import committing, imports
+    from diaspora.transfer import analysis, committing, imports
 
     actor = _acting_user(user_email)
     try:
         batch = imports.get_batch(batch_id)
-        imports.analyse(batch, progress=_progress("Analysing"))
+        analysis.analyse(batch, progress=_progress("Analysing"))
         result = committing.commit_batch(
             batch,
             actor=actor,

@@ -28,13 +28,8 @@ from diaspora.contacts.trash import delete_contact, purge_contact
 from diaspora.errors import Conflict, ValidationFailed
 from diaspora.extensions import db
 from diaspora.models import ConsentRecord, Contact, ImportBatch, ImportRow, User, utcnow
-from diaspora.transfer.imports import (
-    Progress,
-    count_rows,
-    load_reference,
-    previous_imports,
-    source_note,
-)
+from diaspora.transfer.analysis import Progress, load_reference, source_note
+from diaspora.transfer.imports import count_rows, previous_imports
 from diaspora.transfer.mapping import Reference, row_to_data
 
 COMMIT_CHUNK = 500

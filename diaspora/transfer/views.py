@@ -31,7 +31,7 @@ from diaspora.extensions import db
 from diaspora.forms import apply_errors, choices
 from diaspora.i18n import current_language
 from diaspora.search.params import args_from_query, query_from_args
-from diaspora.transfer import committing, exports, imports, writers
+from diaspora.transfer import analysis, committing, exports, imports, writers
 from diaspora.transfer.columns import COLUMNS, DEFAULT_COLUMNS, VIEWER_COLUMNS, record_fields
 from diaspora.transfer.forms import (
     CommitForm,
@@ -289,7 +289,7 @@ def preview(batch_id: int):
     if batch.status == "analysing" and not batch.mapped:
         return redirect(url_for(".mapping", batch_id=batch.id))
     if batch.status == "analysing":
-        done = imports.analyse(batch, seconds=current_app.config["IMPORT_SECONDS_PER_REQUEST"])
+        done = analysis.analyse(batch, seconds=current_app.config["IMPORT_SECONDS_PER_REQUEST"])
         db.session.commit()
         if not done:
             return render_template("transfer/analysing.html", batch=batch)
