@@ -14,7 +14,7 @@ import pytest
 from diaspora.contacts import indexing
 from diaspora.contacts.services import create_contact, update_contact
 from diaspora.extensions import db as _db
-from diaspora.models import Contact, ImportBatch
+from diaspora.models import Contact, ImportBatch, ImportRow
 from diaspora.search.backends import INDEX_TABLE
 from diaspora.text import word_key
 from diaspora.transfer.encodings import encode_tcvn3, encode_vni
@@ -199,6 +199,42 @@ def test_undo_restores_updates_and_removes_creations(app, client, login_as):
         contact = _db.session.get(Contact, contact_id)
         assert (contact.city, contact.occupation) == ("", "Cũ")
         assert _db.session.scalar(_db.select(_db.func.count(Contact.id))) == 1
+
+
+@pytest.mark.parametrize("action", ["fill", "overwrite"])
+def test_two_rows_matching_the_same_record_commit_and_undo(app, client, login_as, action):
+    """Two people of the file with the same name as one record (distinct by city and email):
+    the second update is the batch's own change, not "the database changed"; undo restores
+    the record as it was before the first."""
+    contact_id = existing(app, emails=[])
+    login_as("officer")
+    before = state(app)
+    first = ["Nguyễn Văn An", "Nhật Bản", "Tokyo", "an1@example.org", "", "", "Kỹ sư"]
+    second = ["Nguyễn Văn An", "Nhật Bản", "Osaka", "an2@example.org", "", "", "Bác sĩ"]
+    bid = import_file(client, csv_bytes([HEADER, first, second]))
+    analysed(client, bid)
+    with app.app_context():
+        rows = _db.session.scalars(
+            _db.select(ImportRow).where(ImportRow.batch_id == bid).order_by(ImportRow.position)
+        ).all()
+        assert [(row.status, row.match_id) for row in rows] == [("match", contact_id)] * 2
+    client.post(f"/imports/{bid}/decisions", data={"default_action": action})
+    response = client.post(f"/imports/{bid}/commit", data={}, follow_redirects=True)
+    assert batch(app, bid).status == "committed", messages(response)
+    with app.app_context():
+        contact = _db.session.get(Contact, contact_id)
+        expected = ("Tokyo", "Cũ") if action == "fill" else ("Osaka", "Bác sĩ")
+        assert (contact.city, contact.occupation) == expected
+        assert _db.session.scalar(_db.select(_db.func.count(Contact.id))) == 1
+    client.post(f"/imports/{bid}/undo", data={})
+    assert batch(app, bid).status == "undone"
+    with app.app_context():
+        contact = _db.session.get(Contact, contact_id)
+        assert (contact.city, contact.occupation, contact.email_addresses) == ("", "Cũ", [])
+    after = state(app)
+    # Every table holds as many rows as before; the record's own row moved on (version).
+    before.pop("contacts.rows"), after.pop("contacts.rows")
+    assert after == before
 
 
 def test_undo_refused_once_a_record_was_edited(app, client, login_as):

@@ -146,10 +146,12 @@ def _commit_row(
     note: str,
     mapped: set[str],
     created: set[int],
+    updated: dict[int, int],
     *,
     actor: User,
 ) -> str:
-    """Apply one analysed row; returns what happened to it (a key of the commit's counts)."""
+    """Apply one analysed row; returns what happened to it (a key of the commit's counts).
+    ``created`` and ``updated`` (record id → version after) are what the batch wrote so far."""
     if row.status == "error":
         return "left_out"
     action = "create" if row.status == "new" else (row.action or batch.default_action)
@@ -164,7 +166,13 @@ def _commit_row(
         row.result = "created"
     else:
         contact = db.session.get(Contact, row.match_id) if row.match_id else None
-        if contact is None or contact.is_deleted or contact.version != row.match_version:
+        # Two rows of the file may match the same record: the version the batch itself left
+        # it at is as good as the one seen in the preview.
+        if (
+            contact is None
+            or contact.is_deleted
+            or contact.version not in (row.match_version, updated.get(contact.id))
+        ):
             raise _stale(row)
         before = data_from_contact(contact)
         added: list[int] = []
@@ -193,6 +201,7 @@ def _commit_row(
             raise _stale(row) from None
         row.before = {**_json_data(before), "_consents": added}
         row.result = "updated" if changes or added else "unchanged"
+        updated[contact.id] = contact.version
     row.contact_id = contact.id
     row.version_after = contact.version
     return row.result
@@ -252,10 +261,13 @@ def commit_batch(
     mapped = {target for target in batch.targets if target}
     result = {"created": 0, "updated": 0, "unchanged": 0, "skipped": 0, "left_out": 0}
     created: set[int] = set()
+    updated: dict[int, int] = {}
     # The search index is refreshed a chunk of contacts at a time, not once per contact.
     with indexing.held_back() as release:
         for done, row in enumerate(each_row(batch, size=COMMIT_CHUNK), start=1):
-            outcome = _commit_row(row, batch, reference, note, mapped, created, actor=actor)
+            outcome = _commit_row(
+                row, batch, reference, note, mapped, created, updated, actor=actor
+            )
             result[outcome] += 1
             if done % COMMIT_CHUNK == 0 or done == batch.row_count:
                 release()
@@ -288,11 +300,14 @@ def undo_batch(batch: ImportBatch, *, actor: User) -> dict[str, int]:
         .where(ImportRow.batch_id == batch.id, ImportRow.result.in_(("created", "updated")))
         .order_by(ImportRow.position)
     ).all()
+    # The version each record was left at by the batch's last row that wrote it (two rows
+    # of a file may have updated the same record).
+    last_version = {row.contact_id: row.version_after for row in rows}
     edited = []
     contacts = {}
     for row in rows:
         contact = db.session.get(Contact, row.contact_id) if row.contact_id else None
-        if contact is None or contact.is_deleted or contact.version != row.version_after:
+        if contact is None or contact.is_deleted or contact.version != last_version[row.contact_id]:
             edited.append(row.line)
         contacts[row.id] = contact
     if edited:
@@ -304,7 +319,8 @@ def undo_batch(batch: ImportBatch, *, actor: User) -> dict[str, int]:
             )
         )
     removed = restored = 0
-    for row in rows:
+    # Last row first: each update is undone from the state the next one left.
+    for row in reversed(rows):
         contact = contacts[row.id]
         if row.result == "created":
             delete_contact(contact, actor=actor)
