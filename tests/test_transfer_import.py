@@ -627,6 +627,84 @@ def test_the_screen_finds_what_find_duplicates_finds(app):
             assert got == expected, probe
 
 
+@pytest.mark.parametrize("how", ["created", "edited"])
+def test_a_duplicate_registered_after_the_preview_stops_the_commit(app, client, login_as, how):
+    """The preview found the row new; by the commit someone registered the same email. The
+    commit screens the registry as it is then: nothing is written and the officer is told."""
+    other = existing(app, full_name="Hoàng Thị Mai", emails=[] if how == "edited" else ["x@e.org"])
+    login_as("officer")
+    bid = import_file(client, csv_bytes([HEADER, ROWS[2], ROWS[0]]))
+    analysed(client, bid)
+    assert batch(app, bid).counts["new"] == 2
+    with app.app_context():
+        actor = new_user("officer")
+        if how == "created":
+            create_contact(data(full_name="An Nguyễn", country="FR", emails=["an@example.org"]),
+                           actor=actor)  # fmt: skip
+        else:
+            contact = _db.session.get(Contact, other)
+            update_contact(
+                contact,
+                data(full_name="Hoàng Thị Mai", country="JP", emails=["an@example.org"]),
+                expected_version=contact.version,
+                actor=actor,
+            )
+        _db.session.commit()
+    before = state(app, registry=False)
+    response = client.post(f"/imports/{bid}/commit", data={}, follow_redirects=True)
+    assert "2" in messages(response) and (
+        "no longer" in messages(response) or "không còn" in messages(response)
+    )
+    assert state(app, registry=False) == before and batch(app, bid).status == "preview"
+
+
+def test_the_screen_learns_what_the_commit_writes(app):
+    """After ``learn`` the screen answers as ``find_duplicates`` does on the changed registry:
+    a new record, an edited one (old email and name gone), and the record itself excluded."""
+    from diaspora.contacts.duplicates import Probe, find_duplicates
+    from diaspora.transfer.prefilter import DuplicateScreen
+
+    with app.app_context():
+        actor = new_user("officer")
+        kept = create_contact(
+            data(full_name="Nguyễn Văn An", country="JP", city="Tokyo", birth_year=1980,
+                 emails=["an@example.org"]), actor=actor,
+        )  # fmt: skip
+        screen = DuplicateScreen()
+        fresh = create_contact(
+            data(full_name="Nguyễn Văn Ánh", country="JP", city="Tokyo", birth_year=1981,
+                 phones=["+819012345678"]), actor=actor, acknowledged=[kept.id],
+        )  # fmt: skip
+        screen.learn(fresh)
+        update_contact(
+            kept,
+            data(full_name="Trần Văn An", country="JP", city="Osaka", birth_year=1980,
+                 emails=["an2@example.org"]),
+            expected_version=kept.version, actor=actor, acknowledged=[fresh.id],
+        )  # fmt: skip
+        screen.learn(kept)
+        probes = [
+            Probe("nguyen van an", country="JP", city_key="tokyo", emails=["an@example.org"]),
+            Probe("tran van an", country="JP", city_key="osaka", emails=["an2@example.org"]),
+            Probe("x", country="DE", phones=["+819012345678"]),
+            Probe("nguyen van anh", country="JP", birth_year=1981),
+        ]
+        for probe in probes:
+            for exclude_id in (None, kept.id, fresh.id):
+                expected = [
+                    (m.contact.id, m.strength, m.reasons)
+                    for m in find_duplicates(probe, exclude_id=exclude_id)
+                ]
+                got = [
+                    (m.contact.id, m.strength, m.reasons)
+                    for m in screen.find(probe, exclude_id=exclude_id)
+                ]
+                assert got == expected, (probe, exclude_id)
+        # The edited record is no longer found by its old email and name.
+        assert kept.id not in [m.contact.id for m in screen.find(probes[0])]
+        _db.session.rollback()
+
+
 # --- the search index during a commit ---
 
 

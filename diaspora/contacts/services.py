@@ -20,7 +20,7 @@ from diaspora.audit import services as audit
 from diaspora.contacts import consent as consents
 from diaspora.contacts import record_validation
 from diaspora.contacts.data import ConsentInput, ContactData
-from diaspora.contacts.duplicates import find_duplicates, probe_from_values
+from diaspora.contacts.duplicates import likely_duplicates, probe_from_values
 from diaspora.contacts.errors import (
     AlreadySaved,
     ContactErased,
@@ -187,7 +187,7 @@ def flush_versioned(contact: Contact, since_version: int) -> None:
 
 
 def _check_duplicates(values: ContactValues, acknowledged: Collection[int], exclude_id=None):
-    matches = find_duplicates(probe_from_values(values), exclude_id=exclude_id)
+    matches = likely_duplicates(probe_from_values(values), exclude_id=exclude_id)
     if any(match.contact.id not in set(acknowledged) for match in matches):
         raise DuplicatesFound(matches)
 

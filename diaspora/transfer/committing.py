@@ -7,7 +7,7 @@ records nobody has edited since.
 
 from __future__ import annotations
 
-from dataclasses import asdict, replace
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
@@ -22,6 +22,7 @@ from diaspora.contacts.data import (
     MembershipEntry,
     data_from_contact,
 )
+from diaspora.contacts.duplicates import found_by
 from diaspora.contacts.errors import DuplicatesFound, StaleVersion
 from diaspora.contacts.services import create_contact, update_contact
 from diaspora.contacts.trash import delete_contact, purge_contact
@@ -31,8 +32,26 @@ from diaspora.models import ConsentRecord, Contact, ImportBatch, ImportRow, User
 from diaspora.transfer.analysis import Progress, load_reference, source_note
 from diaspora.transfer.imports import count_rows, previous_imports
 from diaspora.transfer.mapping import Reference, row_to_data
+from diaspora.transfer.prefilter import DuplicateScreen
 
 COMMIT_CHUNK = 500
+
+
+@dataclass
+class _Written:
+    """What the batch has written so far, for the rows after: the records it created, the
+    version it left each updated record at, and the duplicate screen kept in step."""
+
+    screen: DuplicateScreen
+    created: set[int] = field(default_factory=set)
+    updated: dict[int, int] = field(default_factory=dict)
+
+    def wrote(self, contact: Contact, *, created: bool) -> None:
+        if created:
+            self.created.add(contact.id)
+        else:
+            self.updated[contact.id] = contact.version
+        self.screen.learn(contact)
 
 
 def _json_data(data: ContactData) -> dict:
@@ -145,13 +164,11 @@ def _commit_row(
     reference: Reference,
     note: str,
     mapped: set[str],
-    created: set[int],
-    updated: dict[int, int],
+    written: _Written,
     *,
     actor: User,
 ) -> str:
-    """Apply one analysed row; returns what happened to it (a key of the commit's counts).
-    ``created`` and ``updated`` (record id → version after) are what the batch wrote so far."""
+    """Apply one analysed row; returns what happened to it (a key of the commit's counts)."""
     if row.status == "error":
         return "left_out"
     action = "create" if row.status == "new" else (row.action or batch.default_action)
@@ -161,8 +178,8 @@ def _commit_row(
     values = row_to_data(row.cells, batch.targets, reference, source_note=note)
     known = [row.match_id, *row.other_matches] if row.match_id else []
     if action == "create":
-        contact = _create(row, values, known, created, actor=actor)
-        created.add(contact.id)
+        contact = _create(row, values, known, written.created, actor=actor)
+        written.wrote(contact, created=True)
         row.result = "created"
     else:
         contact = db.session.get(Contact, row.match_id) if row.match_id else None
@@ -171,7 +188,7 @@ def _commit_row(
         if (
             contact is None
             or contact.is_deleted
-            or contact.version not in (row.match_version, updated.get(contact.id))
+            or contact.version not in (row.match_version, written.updated.get(contact.id))
         ):
             raise _stale(row)
         before = data_from_contact(contact)
@@ -201,7 +218,7 @@ def _commit_row(
             raise _stale(row) from None
         row.before = {**_json_data(before), "_consents": added}
         row.result = "updated" if changes or added else "unchanged"
-        updated[contact.id] = contact.version
+        written.wrote(contact, created=False)
     row.contact_id = contact.id
     row.version_after = contact.version
     return row.result
@@ -260,14 +277,13 @@ def commit_batch(
     note = source_note(batch)
     mapped = {target for target in batch.targets if target}
     result = {"created": 0, "updated": 0, "unchanged": 0, "skipped": 0, "left_out": 0}
-    created: set[int] = set()
-    updated: dict[int, int] = {}
+    # The registry as it is now, inside this transaction; each row is checked against it
+    # and it learns every record written.
+    written = _Written(DuplicateScreen())
     # The search index is refreshed a chunk of contacts at a time, not once per contact.
-    with indexing.held_back() as release:
+    with indexing.held_back() as release, found_by(written.screen.find):
         for done, row in enumerate(each_row(batch, size=COMMIT_CHUNK), start=1):
-            outcome = _commit_row(
-                row, batch, reference, note, mapped, created, updated, actor=actor
-            )
+            outcome = _commit_row(row, batch, reference, note, mapped, written, actor=actor)
             result[outcome] += 1
             if done % COMMIT_CHUNK == 0 or done == batch.row_count:
                 release()

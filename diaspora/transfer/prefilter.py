@@ -6,8 +6,11 @@ and birth years of live contacts) once, and applies the same rules as
 ``diaspora.contacts.duplicates.find_duplicates`` in memory: the same email or phone (strong);
 the same folded name in the same country; a close name (``token_sort_ratio`` ≥
 ``SIMILAR_NAME_SCORE``) in the same country with the same city or birth year; with the same
-reasons, strengths and order. The commit goes through ``create_contact``, which asks
-``find_duplicates`` itself, so a difference could only stop a commit, never let a duplicate in.
+reasons, strengths and order. The preview screens every row with it; the commit screens
+again with a new screen loaded inside its own transaction (``find`` through
+``contacts.duplicates.found_by``) and tells it of every record it writes (``learn``), so that
+each row is compared with the registry as it is at that moment, as ``find_duplicates`` would.
+``tests/test_transfer_import.py`` checks the two give the same answers.
 """
 
 from __future__ import annotations
@@ -18,7 +21,14 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 from sqlalchemy import select
 
-from diaspora.contacts.duplicates import MAX_MATCHES, POSSIBLE, SIMILAR_NAME_SCORE, STRONG, Probe
+from diaspora.contacts.duplicates import (
+    MAX_MATCHES,
+    POSSIBLE,
+    SIMILAR_NAME_SCORE,
+    STRONG,
+    DuplicateMatch,
+    Probe,
+)
 from diaspora.extensions import db
 from diaspora.models import Contact, ContactEmail, ContactPhone
 
@@ -36,21 +46,26 @@ class ScreenMatch:
 
 class DuplicateScreen:
     def __init__(self) -> None:
-        live = (Contact.deleted_at.is_(None),)
+        live = (Contact.deleted_at.is_(None), Contact.erased_at.is_(None))
         self.emails: dict[str, list[int]] = defaultdict(list)
         self.phones: dict[str, list[int]] = defaultdict(list)
+        # What each record is listed under, so that ``learn`` can take an edited one out.
+        self.keys: dict[int, tuple[list[str], list[str]]] = defaultdict(lambda: ([], []))
         for email, contact_id in db.session.execute(
             select(ContactEmail.email, ContactEmail.contact_id).join(Contact).where(*live)
         ):
             self.emails[email].append(contact_id)
+            self.keys[contact_id][0].append(email)
         for phone, contact_id in db.session.execute(
             select(ContactPhone.e164, ContactPhone.contact_id).join(Contact).where(*live)
         ):
             self.phones[phone].append(contact_id)
+            self.keys[contact_id][1].append(phone)
         self.names: dict[tuple[str, str], list[int]] = defaultdict(list)
         self.by_city: dict[tuple[str, str], tuple[list[int], list[str]]] = {}
         self.by_year: dict[tuple[str, int], tuple[list[int], list[str]]] = {}
-        self.details: dict[int, tuple[str, int | None, int]] = {}
+        # contact id → (country, folded name, folded city, birth year, version)
+        self.details: dict[int, tuple[str, str, str, int | None, int]] = {}
         rows = db.session.execute(
             select(
                 Contact.id,
@@ -62,21 +77,81 @@ class DuplicateScreen:
             ).where(*live)
         )
         for contact_id, country, name, city, year, version in rows:
-            self.names[(country, name)].append(contact_id)
-            self.details[contact_id] = (city, year, version)
-            if city:
-                ids, names = self.by_city.setdefault((country, city), ([], []))
-                ids.append(contact_id)
-                names.append(name)
-            if year:
-                ids, names = self.by_year.setdefault((country, year), ([], []))
-                ids.append(contact_id)
-                names.append(name)
+            self._add(contact_id, country, name, city, year, version)
 
-    def matches(self, probe: Probe) -> list[ScreenMatch]:
+    def _add(
+        self, contact_id: int, country: str, name: str, city: str, year: int | None, version: int
+    ) -> None:
+        self.names[(country, name)].append(contact_id)
+        self.details[contact_id] = (country, name, city, year, version)
+        if city:
+            ids, names = self.by_city.setdefault((country, city), ([], []))
+            ids.append(contact_id)
+            names.append(name)
+        if year:
+            ids, names = self.by_year.setdefault((country, year), ([], []))
+            ids.append(contact_id)
+            names.append(name)
+
+    def _forget(self, contact_id: int) -> None:
+        emails, phones = self.keys.pop(contact_id, ([], []))
+        for email in emails:
+            self.emails[email].remove(contact_id)
+        for phone in phones:
+            self.phones[phone].remove(contact_id)
+        if contact_id not in self.details:
+            return
+        country, name, city, year, _version = self.details.pop(contact_id)
+        self.names[(country, name)].remove(contact_id)
+        for bucket in (self.by_city.get((country, city)), self.by_year.get((country, year))):
+            if bucket is not None and contact_id in bucket[0]:
+                index = bucket[0].index(contact_id)
+                del bucket[0][index], bucket[1][index]
+
+    def learn(self, contact: Contact) -> None:
+        """Take in a record as it is now (created or edited since the screen was loaded)."""
+        self._forget(contact.id)
+        if contact.is_deleted or contact.is_erased:
+            return
+        emails, phones = list(contact.email_addresses), list(contact.phone_numbers)
+        for email in emails:
+            self.emails[email].append(contact.id)
+        for phone in phones:
+            self.phones[phone].append(contact.id)
+        self.keys[contact.id] = (emails, phones)
+        self._add(
+            contact.id,
+            contact.country,
+            contact.name_folded,
+            contact.city_folded,
+            contact.birth_year,
+            contact.version,
+        )
+
+    def find(self, probe: Probe, *, exclude_id: int | None = None) -> list[DuplicateMatch]:
+        """``find_duplicates`` answered from the screen (for ``contacts.duplicates.found_by``);
+        only the records matched are read from the database."""
+        matches = self.matches(probe, exclude_id=exclude_id)
+        if not matches:
+            return []
+        contacts = {
+            contact.id: contact
+            for contact in db.session.scalars(
+                select(Contact).where(Contact.id.in_([m.contact_id for m in matches]))
+            )
+        }
+        return [
+            DuplicateMatch(contacts[m.contact_id], m.strength, m.reasons, m.score)
+            for m in matches
+            if m.contact_id in contacts
+        ]
+
+    def matches(self, probe: Probe, *, exclude_id: int | None = None) -> list[ScreenMatch]:
         found: dict[int, tuple[set[str], float]] = {}
 
         def note(contact_id: int, reason: str, score: float) -> None:
+            if contact_id == exclude_id:
+                return
             reasons, best = found.setdefault(contact_id, (set(), 0.0))
             reasons.add(reason)
             found[contact_id] = (reasons, max(best, score))
@@ -112,7 +187,9 @@ class DuplicateScreen:
                         note(ids[index], "similar_name", score)
         result = []
         for contact_id, (reasons, score) in found.items():
-            city, year, version = self.details.get(contact_id, ("", None, 0))
+            _country, _name, city, year, version = self.details.get(
+                contact_id, ("", "", "", None, 0)
+            )
             if probe.city_key and city == probe.city_key:
                 reasons.add("same_city")
             if probe.birth_year and year == probe.birth_year:
