@@ -40,7 +40,7 @@ from diaspora.transfer.forms import (
     decisions_form_class,
     mapping_form_class,
 )
-from diaspora.transfer.mapping import TARGETS
+from diaspora.transfer.headers import TARGETS
 from diaspora.transfer.reading import Limits
 from diaspora.transfer.records import load_records
 
