@@ -5,6 +5,8 @@ Thin: parse, call, commit, redirect. Routes on the transfer blueprint
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import (
     current_app,
     flash,
@@ -160,6 +162,19 @@ def preview(batch_id: int):
     )
 
 
+def _act(action: Callable[[], str]) -> None:
+    """One change to a batch from a posted button: commit once and say what was done, or roll
+    back and say why not."""
+    try:
+        done = action()
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+    else:
+        db.session.commit()
+        flash(done, "success")
+
+
 @bp.route("/imports/<int:batch_id>/decisions", methods=["POST"])
 @requires(Permission.IMPORT_CONTACTS)
 def decisions(batch_id: int):
@@ -168,14 +183,12 @@ def decisions(batch_id: int):
     form = decisions_form_class(ids)()
     if form.validate_on_submit():
         chosen = {row_id: getattr(form, f"row_{row_id}").data or "" for row_id in ids}
-        try:
+
+        def save() -> str:
             imports.set_actions(batch, form.default_action.data or "", chosen)
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error.message), "error")
-        else:
-            db.session.commit()
-            flash(_("Your choices are saved."), "success")
+            return _("Your choices are saved.")
+
+        _act(save)
     return redirect(url_for(".preview", batch_id=batch.id, **request.args))
 
 
@@ -185,7 +198,8 @@ def commit(batch_id: int):
     batch = imports.get_batch(batch_id)
     form = CommitForm()
     if form.validate_on_submit():
-        try:
+
+        def write() -> str:
             result = committing.commit_batch(
                 batch,
                 actor=current_actor(),
@@ -193,20 +207,14 @@ def commit(batch_id: int):
                 confirm_again=form.confirm_again.data,
                 max_rows=current_app.config["IMPORT_WEB_COMMIT_MAX_ROWS"],
             )
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error.message), "error")
-        else:
-            db.session.commit()
-            flash(
-                _(
-                    "Import done: %(created)d created, %(updated)d updated, %(skipped)d skipped.",
-                    created=result["created"],
-                    updated=result["updated"],
-                    skipped=result["skipped"],
-                ),
-                "success",
+            return _(
+                "Import done: %(created)d created, %(updated)d updated, %(skipped)d skipped.",
+                created=result["created"],
+                updated=result["updated"],
+                skipped=result["skipped"],
             )
+
+        _act(write)
     return redirect(url_for(".preview", batch_id=batch_id))
 
 
@@ -214,23 +222,17 @@ def commit(batch_id: int):
 @requires(Permission.IMPORT_CONTACTS)
 def undo(batch_id: int):
     batch = imports.get_batch(batch_id)
-    form = CommitForm()
-    if form.validate_on_submit():
-        try:
+    if CommitForm().validate_on_submit():
+
+        def take_back() -> str:
             result = committing.undo_batch(batch, actor=current_actor())
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error.message), "error")
-        else:
-            db.session.commit()
-            flash(
-                _(
-                    "Import undone: %(removed)d contacts removed, %(restored)d restored.",
-                    removed=result["removed"],
-                    restored=result["restored"],
-                ),
-                "success",
+            return _(
+                "Import undone: %(removed)d contacts removed, %(restored)d restored.",
+                removed=result["removed"],
+                restored=result["restored"],
             )
+
+        _act(take_back)
     return redirect(url_for(".preview", batch_id=batch_id))
 
 
@@ -239,14 +241,12 @@ def undo(batch_id: int):
 def cancel(batch_id: int):
     batch = imports.get_batch(batch_id)
     if CommitForm().validate_on_submit():
-        try:
+
+        def drop() -> str:
             imports.cancel_batch(batch, actor=current_actor())
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error.message), "error")
-        else:
-            db.session.commit()
-            flash(_("The import was cancelled; nothing was written."), "success")
+            return _("The import was cancelled; nothing was written.")
+
+        _act(drop)
     return redirect(url_for(".imports_index"))
 
 
