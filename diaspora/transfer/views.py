@@ -29,7 +29,7 @@ from diaspora.errors import DomainError
 from diaspora.extensions import db
 from diaspora.forms import apply_errors, choices
 from diaspora.i18n import current_language
-from diaspora.search.params import args_from_query, query_from_args
+from diaspora.search.params import args_from_query, described, read_query
 from diaspora.transfer import exports, writers
 from diaspora.transfer.columns import COLUMNS, DEFAULT_COLUMNS, VIEWER_COLUMNS, record_fields
 from diaspora.transfer.forms import ExportForm
@@ -94,11 +94,14 @@ def _file_stem(language: str) -> str:
 @requires(Permission.EXPORT_CONTACTS)
 def export():
     personal = can(current_user, Permission.EXPORT_PERSONAL)
-    query = query_from_args(request.args)
+    # Filters that cannot be read are named on the page and left out of the form's address: the
+    # list counted and offered is the one the other filters give. A form posted to an address
+    # that still holds them exports nothing.
+    query, problems = read_query(request.args)
     form = ExportForm()
     _export_choices(form, personal)
     visits = _visit_choices(form)
-    submitted = form.validate_on_submit()
+    submitted = not problems and form.validate_on_submit()
     visit_id = _visit_purpose(form, visits) if submitted else None
     if submitted and not form.visit.errors:
         export_request = exports.ExportRequest(
@@ -132,7 +135,8 @@ def export():
         action=url_for(".export") + (f"?{urlencode(search_args)}" if search_args else ""),
         search_url=url_for("search.index") + (f"?{urlencode(search_args)}" if search_args else ""),
         personal=personal,
-    )
+        problems=described(problems),
+    ), (422 if problems and form.is_submitted() else 200)
 
 
 def _send(plan: exports.ExportPlan) -> Response:
