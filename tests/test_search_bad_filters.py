@@ -112,7 +112,7 @@ def test_search_page_in_vietnamese(client, people, login_as):
         "Quốc gia: Mã quốc gia không hợp lệ: ZZZ.",
         "Lĩnh vực chuyên môn: Không có lĩnh vực chuyên môn: abc.",
     ]
-    assert "Chưa tìm kiếm." in html and "Tìm chỉ với các bộ lọc còn lại" in html
+    assert "Chưa thực hiện tìm kiếm." in html and "Chỉ tìm theo các bộ lọc còn lại" in html
     assert 'name="country" value="JP" checked> Nhật Bản' in html
 
 
