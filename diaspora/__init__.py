@@ -159,6 +159,7 @@ def _register_blueprints(app: Flask) -> None:
     from diaspora.reference.views import bp as reference_bp
     from diaspora.reports.views import bp as reports_bp
     from diaspora.search.views import bp as search_bp
+    from diaspora.transfer import import_views as _transfer_imports  # noqa: F401 (routes on the transfer bp)
     from diaspora.transfer.views import bp as transfer_bp
     from diaspora.users.views import bp as users_bp
 

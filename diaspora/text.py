@@ -22,10 +22,11 @@ def nfc(text: str) -> str:
 
 
 def clean(text: str | None) -> str:
-    """NFC, with runs of white space collapsed and the ends trimmed; None becomes ''."""
+    """One line of typed text: NFC, control characters between words turned into spaces (see
+    ``strip_controls``), runs of white space collapsed and the ends trimmed; None becomes ''."""
     if not text:
         return ""
-    return _SPACES.sub(" ", nfc(text)).strip()
+    return _SPACES.sub(" ", strip_controls(text)).strip()
 
 
 def distinct_codes(values) -> list[str]:
@@ -75,25 +76,52 @@ def word_prefix_text(*texts: str | None) -> str:
     return f" {' '.join(words)} " if words else ""
 
 
-# C0 controls and DEL, and the bidirectional embedding, override and isolate marks
-# (U+202A–U+202E, U+2066–U+2069): a pasted right-to-left override makes a name display
-# reversed, so that a record can pass for another one.
-_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+# C0 and C1 control characters and DEL (not tab, line feed, carriage return: the callers
+# treat those as white space or line ends). Pasted from other programs (a NUL ending a C string,
+# a unit separator from a database dump, a cell of a badly saved file) they stand where a space
+# stood: "Nguyễn\x00Văn" is two words. Spaces and tabs around a run of them go with it.
+_CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
+_CONTROL_RUN = re.compile(rf"([ \t]*)({_CONTROL}(?:[ \t]*{_CONTROL})*)([ \t]*)")
+# The bidirectional embedding, override and isolate marks (U+202A–U+202E, U+2066–U+2069) are
+# invisible formatting, not separators: a pasted right-to-left override makes a name display
+# reversed, so that a record can pass for another one. They are removed.
+_BIDI_MARKS = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
 _BLANK_LINES = re.compile(r"\n{3,}")
 
 
-def strip_controls(text: str) -> str:
-    """Remove control characters (NUL and friends, bidi overrides) no form field should carry.
+def _control_run(match: re.Match[str]) -> str:
+    before, _controls, after = match.groups()
+    following = match.string[match.end() : match.end() + 1]
+    if (
+        match.start() == 0
+        or not following
+        or (not after and unicodedata.category(following).startswith("M"))
+    ):
+        # At either end there is no second word; before a combining mark the control sat
+        # inside a letter (``e\x00\u0302`` is ``ê``). Nothing stands for it.
+        return before + after
+    return " "
 
-    The result is NFC again: a mark left next to a letter by a removed character composes.
+
+def strip_controls(text: str) -> str:
+    """Text without control characters (NUL and friends) or bidi marks, for any field.
+
+    A run of controls between words becomes one space; at either end, or inside a letter, it
+    goes. Bidi marks go. The result is NFC again: a mark left next to a letter composes.
     """
-    return nfc(_CONTROLS.sub("", text))
+    return nfc(_CONTROL_RUN.sub(_control_run, _BIDI_MARKS.sub("", text)))
 
 
 def clean_lines(text: str | None) -> str:
-    """Multi-line text: NFC, ``\\n`` line ends, no trailing blanks, at most one empty line."""
+    """Multi-line text (notes, addresses): NFC, ``\\n`` line ends, no trailing blanks, at most
+    one empty line in a row.
+
+    Every line end Python knows becomes ``\\n``: ``\\r\\n``, ``\\r``, Word's manual line and page
+    breaks (vertical tab, form feed), the file/group/record separators, U+0085, U+2028, U+2029.
+    A tab becomes a space; other control characters are handled as in ``strip_controls``, line by
+    line. Spaces inside a line (an indented list) are kept.
+    """
     if not text:
         return ""
-    text = strip_controls(nfc(text).replace("\r\n", "\n").replace("\r", "\n").replace("\t", " "))
-    lines = [line.rstrip() for line in text.split("\n")]
+    lines = [strip_controls(line.replace("\t", " ")).rstrip() for line in nfc(text).splitlines()]
     return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -118,3 +119,66 @@ def test_strip_controls_removes_bidi_overrides_and_stays_nfc(text):
 def test_a_removed_control_lets_the_mark_compose():
     assert strip_controls("Nguye\x00\u0302\u0303n") == "Nguyễn"
     assert clean_lines("Nguye\x00\u0302\u0303n") == "Nguyễn"
+
+
+# --- control characters between words (NUL from a C string, separators from a dump) ---
+
+# Every C0 control except tab, line feed and carriage return (white space everywhere), DEL, and
+# the C1 controls.
+CONTROLS = [chr(code) for code in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)]]
+CONTROLS += [chr(code) for code in range(0x7F, 0xA0)]
+control_run = st.text(alphabet=[*CONTROLS, " ", "\t"], min_size=1, max_size=4).filter(
+    lambda run: run.strip(" \t")
+)
+
+
+@pytest.mark.parametrize("control", CONTROLS, ids=lambda c: f"U+{ord(c):04X}")
+def test_a_control_between_words_is_one_space(control):
+    assert clean(f"Nguyễn{control}Văn") == "Nguyễn Văn"
+    assert strip_controls(f"Nguyễn{control}Văn") == "Nguyễn Văn"
+
+
+def test_known_control_cases():
+    assert clean("Nguyễn\x00Văn\x00Đức") == "Nguyễn Văn Đức"
+    assert clean("Nguyễn \x00 Văn") == "Nguyễn Văn"
+    assert clean("Nguyễn\x00\x01\x1f\x7fVăn") == "Nguyễn Văn"
+    assert clean("\x00Nguyễn Văn\x00") == "Nguyễn Văn"
+    assert clean("\x00") == ""
+    # Bidi marks are formatting, not separators: they go without leaving a space.
+    assert clean("\u202eNguyễn Văn\u202c") == "Nguyễn Văn"
+
+
+@given(st.lists(vietnamese_word, min_size=1, max_size=5), st.data())
+def test_words_separated_by_controls_come_back_separated_by_one_space(words, data):
+    runs = [data.draw(control_run) for _ in words[1:]]
+    joined = words[0] + "".join(run + word for run, word in zip(runs, words[1:], strict=True))
+    assert clean(joined) == " ".join(words)
+    # In multi-line text, vertical tab, form feed, U+001C–U+001E and U+0085 end a line.
+    multiline = clean_lines(joined)
+    assert multiline.split() == words and "  " not in multiline
+    if not any(ch in "".join(runs) for ch in "\x0b\x0c\x1c\x1d\x1e\x85"):
+        assert multiline == " ".join(words)
+
+
+@given(any_text)
+def test_clean_leaves_no_control_characters(text):
+    cleaned = clean(text)
+    assert not any(ch in cleaned for ch in [*CONTROLS, "\t", "\n", "\r"])
+    assert strip_controls(cleaned) == cleaned
+
+
+def test_multiline_text_keeps_its_lines_and_indentation():
+    address = "Schillerstraße 5\r\n\t10625 Berlin\x00Charlottenburg\rDeutschland"
+    assert clean_lines(address) == "Schillerstraße 5\n 10625 Berlin Charlottenburg\nDeutschland"
+    notes = "Gặp ngày 2/9:\n  - Tết\x00Nguyên Đán\n  - Quốc khánh\x1f2/9\n\n\n\nHết."
+    assert clean_lines(notes) == "Gặp ngày 2/9:\n  - Tết Nguyên Đán\n  - Quốc khánh 2/9\n\nHết."
+
+
+@pytest.mark.parametrize("line_end", ["\n", "\r\n", "\r", "\x0b", "\x0c", "\x1e", "\u2028"])
+def test_every_line_end_becomes_a_new_line_in_multiline_text(line_end):
+    assert clean_lines(f"Dòng một{line_end}Dòng hai") == "Dòng một\nDòng hai"
+
+
+def test_a_control_at_a_line_start_or_end_leaves_no_space():
+    assert clean_lines("Dòng một\x00\n\x00Dòng hai\x07") == "Dòng một\nDòng hai"
+    assert clean_lines("Dòng một\n\t\tthụt lề") == "Dòng một\n  thụt lề"

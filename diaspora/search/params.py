@@ -1,12 +1,14 @@
 """Reading a search from a query string: the search page, the API and exports share it.
 
 Unknown codes and out-of-range numbers are refused with a message per parameter, never
-silently dropped: a bookmarked search that no longer means what it meant should say so.
+silently dropped: a bookmarked search that no longer means what it meant should say so. The API
+answers such a search with 422 and the messages keyed by parameter; the pages show what could be
+read, with the messages, so that fixing one filter does not mean typing the others again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -47,8 +49,73 @@ def _int(args, name: str, errors: dict, *, default: int | None, low: int, high: 
     return value
 
 
-def query_from_args(args: Mapping, *, per_page_default: int = 50) -> SearchQuery:
-    """Build a SearchQuery from request arguments, or raise ValidationFailed per parameter."""
+# The parameters by the names the pages show them under, for messages that say which one is wrong.
+PARAMETER_LABELS = {
+    "q": _l("Search text"),
+    "country": _l("Country"),
+    "field": _l("Expertise field"),
+    "category": _l("Category"),
+    "language": _l("Language"),
+    "willing": _l("Willing to"),
+    "status": _l("Status"),
+    "org": _l("Organization"),
+    "city": _l("City"),
+    "origin": _l("Origin in Hải Phòng"),
+    "legal_basis": _l("Legal basis"),
+    "not_engaged": _l("Not engaged for more than (years)"),
+    "engaged_year": _l("Engaged in year"),
+    "sort": _l("Sort order"),
+    "page": _l("Page"),
+    "per_page": _l("Results per page"),
+}
+MAX_PLACE_LENGTH = 120  # city, origin
+
+
+# What is said about the codes of a list parameter that nobody knows.
+UNKNOWN = {
+    "country": lambda codes: _l("Unknown country code: %(codes)s.", codes=codes),
+    "field": lambda codes: _l("Unknown expertise field: %(codes)s.", codes=codes),
+    "category": lambda codes: _l("Unknown category: %(codes)s.", codes=codes),
+    "language": lambda codes: _l("Unknown language code: %(codes)s.", codes=codes),
+    "willing": lambda codes: _l("Unknown willingness: %(codes)s.", codes=codes),
+    "status": lambda codes: _l("Unknown status: %(codes)s.", codes=codes),
+}
+
+
+def _known_codes(lists: dict[str, list[str]], errors: dict) -> dict[str, list[str]]:
+    """The known codes of each list parameter; the others are named under the parameter."""
+    known: dict[str, Callable[[str], bool]] = {
+        "country": is_country,
+        "field": set(db.session.scalars(select(ExpertiseField.code))).__contains__,
+        "category": set(db.session.scalars(select(Category.code))).__contains__,
+        "language": is_language,
+        "willing": WILLINGNESS.__contains__,
+        "status": {status.value for status in ContactStatus}.__contains__,
+    }
+    result: dict[str, list[str]] = {}
+    for name, is_known in known.items():
+        if unknown := [value for value in lists[name] if not is_known(value)]:
+            errors[name] = [UNKNOWN[name](", ".join(unknown))]
+        result[name] = [value for value in lists[name] if is_known(value)]
+    return result
+
+
+def _place(args, name: str, errors: dict) -> str:
+    value = (args.get(name) or "").strip()
+    if len(value) > MAX_PLACE_LENGTH:
+        errors[name] = [_l("At most %(n)d characters.", n=MAX_PLACE_LENGTH)]
+        return ""
+    return value
+
+
+def read_query(args: Mapping, *, per_page_default: int = 50) -> tuple[SearchQuery, dict]:
+    """The search the arguments ask for, and a message per parameter that could not be read.
+
+    The query holds only what could be read: a bad value is left out of it (a bad page or sort
+    falls back to the default), so a page can show it and say what was left out. Callers that
+    must not run a different search than the one asked for raise on any message, as
+    ``query_from_args`` does.
+    """
     errors: dict[str, list] = {}
     text = (args.get("q") or "").strip()
     if len(text) > MAX_QUERY_LENGTH:
@@ -62,35 +129,24 @@ def query_from_args(args: Mapping, *, per_page_default: int = 50) -> SearchQuery
         if len(values) > MAX_VALUES:
             errors[name] = [_l("Too many values (at most %(n)d).", n=MAX_VALUES)]
             lists[name] = []
-    countries = [code.upper() for code in lists["country"]]
-    if unknown := [code for code in countries if not is_country(code)]:
-        errors["country"] = [_l("Unknown country code: %(codes)s.", codes=", ".join(unknown))]
-    known_fields = set(db.session.scalars(select(ExpertiseField.code)))
-    if unknown := [code for code in lists["field"] if code not in known_fields]:
-        errors["field"] = [_l("Unknown expertise field: %(codes)s.", codes=", ".join(unknown))]
-    known_categories = set(db.session.scalars(select(Category.code)))
-    if unknown := [code for code in lists["category"] if code not in known_categories]:
-        errors["category"] = [_l("Unknown category: %(codes)s.", codes=", ".join(unknown))]
-    languages = [code.lower() for code in lists["language"]]
-    if unknown := [code for code in languages if not is_language(code)]:
-        errors["language"] = [_l("Unknown language code: %(codes)s.", codes=", ".join(unknown))]
-    if unknown := [flag for flag in lists["willing"] if flag not in WILLINGNESS]:
-        errors["willing"] = [_l("Unknown willingness: %(codes)s.", codes=", ".join(unknown))]
-    statuses = {status.value for status in ContactStatus}
-    if unknown := [status for status in lists["status"] if status not in statuses]:
-        errors["status"] = [_l("Unknown status: %(codes)s.", codes=", ".join(unknown))]
+    lists["country"] = [code.upper() for code in lists["country"]]
+    lists["language"] = [code.lower() for code in lists["language"]]
+    codes = _known_codes(lists, errors)
     organizations = []
     for value in lists["org"]:
         if value.isdecimal() and len(value) < 10:
             organizations.append(int(value))
         else:
             errors["org"] = [_l("Organizations are given by their number.")]
+    city = _place(args, "city", errors)
+    origin = _place(args, "origin", errors)
     legal = (args.get("legal_basis") or "").strip()
     if legal not in ("", "yes", "no"):
         errors["legal_basis"] = [_l("Use yes or no.")]
     sort = (args.get("sort") or "relevance").strip()
     if sort not in SORTS:
         errors["sort"] = [_l("Sort by relevance, name or updated.")]
+        sort = "relevance"
     page = _int(
         args, "page", errors, default=1, low=1, high=100_000,
         message=_l("The page must be a whole number from 1."),
@@ -107,19 +163,17 @@ def query_from_args(args: Mapping, *, per_page_default: int = 50) -> SearchQuery
         args, "engaged_year", errors, default=None, low=1990, high=2100,
         message=_l("Give a year such as 2025."),
     )  # fmt: skip
-    if errors:
-        raise ValidationFailed(errors)
-    return SearchQuery(
+    query = SearchQuery(
         text=text,
-        countries=tuple(countries),
-        fields=tuple(lists["field"]),
-        categories=tuple(lists["category"]),
-        languages=tuple(languages),
-        willing=tuple(lists["willing"]),
+        countries=tuple(codes["country"]),
+        fields=tuple(codes["field"]),
+        categories=tuple(codes["category"]),
+        languages=tuple(codes["language"]),
+        willing=tuple(codes["willing"]),
         organizations=tuple(organizations),
-        city=(args.get("city") or "").strip()[:120],
-        origin=(args.get("origin") or "").strip()[:120],
-        statuses=tuple(lists["status"]),
+        city=city,
+        origin=origin,
+        statuses=tuple(codes["status"]),
         legal_basis_present={"yes": True, "no": False}.get(legal),
         not_engaged_years=not_engaged,
         engaged_year=engaged_year,
@@ -127,6 +181,27 @@ def query_from_args(args: Mapping, *, per_page_default: int = 50) -> SearchQuery
         page=page or 1,
         per_page=per_page or per_page_default,
     )
+    return query, errors
+
+
+def query_from_args(args: Mapping, *, per_page_default: int = 50) -> SearchQuery:
+    """Build a SearchQuery from request arguments, or raise ValidationFailed per parameter."""
+    query, errors = read_query(args, per_page_default=per_page_default)
+    if errors:
+        raise ValidationFailed(errors)
+    return query
+
+
+def described(errors: dict) -> list[tuple[str, str]]:
+    """Messages about parameters as (the parameter's label, what is wrong), in the reader's
+    language, in the order the search form shows the parameters."""
+    order = list(PARAMETER_LABELS)
+    return [
+        (str(PARAMETER_LABELS.get(name, name)), " ".join(str(message) for message in messages))
+        for name, messages in sorted(
+            errors.items(), key=lambda item: order.index(item[0]) if item[0] in order else 99
+        )
+    ]
 
 
 def args_from_query(query: SearchQuery, **changes) -> list[tuple[str, str]]:

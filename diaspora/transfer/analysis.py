@@ -22,12 +22,9 @@ from diaspora.models import (
     ImportRow,
 )
 from diaspora.text import word_key
+from diaspora.transfer.cells import Reference
 from diaspora.transfer.imports import ANALYSIS_CHUNK, ROW_LEVEL, count_rows
-from diaspora.transfer.mapping import (
-    Reference,
-    columns_for,
-    row_to_data,
-)
+from diaspora.transfer.mapping import columns_for, row_to_data
 from diaspora.transfer.prefilter import DuplicateScreen
 from diaspora.transfer.safety import looks_like_formula
 

@@ -30,8 +30,9 @@ from diaspora.errors import Conflict, ValidationFailed
 from diaspora.extensions import db
 from diaspora.models import ConsentRecord, Contact, ImportBatch, ImportRow, User, utcnow
 from diaspora.transfer.analysis import Progress, load_reference, source_note
+from diaspora.transfer.cells import Reference
 from diaspora.transfer.imports import count_rows, previous_imports
-from diaspora.transfer.mapping import Reference, row_to_data
+from diaspora.transfer.mapping import row_to_data
 from diaspora.transfer.prefilter import DuplicateScreen
 
 COMMIT_CHUNK = 500

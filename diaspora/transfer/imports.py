@@ -24,12 +24,7 @@ from diaspora.models import (
     User,
 )
 from diaspora.text import clean
-from diaspora.transfer.mapping import (
-    REPEATABLE,
-    TARGETS,
-    propose,
-    signature,
-)
+from diaspora.transfer.headers import REPEATABLE, TARGETS, propose, signature
 from diaspora.transfer.reading import Limits, Table, read_table
 from diaspora.transfer.writers import csv_rows
 

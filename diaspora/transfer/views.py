@@ -1,4 +1,7 @@
-"""Pages to export contact lists and to import spreadsheets. Thin: parse, call, commit, redirect."""
+"""Pages to export contact lists. Thin: parse, call, commit, send the file.
+
+The transfer blueprint is defined here; the import pages (``import_views``) add their routes to it.
+"""
 
 from __future__ import annotations
 
@@ -12,56 +15,35 @@ from flask import (
     Blueprint,
     Response,
     current_app,
-    flash,
-    redirect,
     render_template,
     request,
     stream_with_context,
     url_for,
 )
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from diaspora.auth.permissions import Permission, can, requires
-from diaspora.core.paging import page_number
 from diaspora.downloads import download
 from diaspora.errors import DomainError
 from diaspora.extensions import db
 from diaspora.forms import apply_errors, choices
 from diaspora.i18n import current_language
-from diaspora.search.params import args_from_query, query_from_args
-from diaspora.transfer import analysis, committing, exports, imports, writers
+from diaspora.search.params import args_from_query, described, read_query
+from diaspora.transfer import exports, writers
 from diaspora.transfer.columns import COLUMNS, DEFAULT_COLUMNS, VIEWER_COLUMNS, record_fields
-from diaspora.transfer.forms import (
-    CommitForm,
-    ExportForm,
-    UploadForm,
-    decisions_form_class,
-    mapping_form_class,
-)
-from diaspora.transfer.mapping import TARGETS
-from diaspora.transfer.reading import Limits
+from diaspora.transfer.forms import ExportForm
 from diaspora.transfer.records import load_records
 
 if TYPE_CHECKING:
-    from diaspora.models import DelegationVisit
+    from diaspora.models import DelegationVisit, User
 
 bp = Blueprint("transfer", __name__)
 
-ACTION_LABELS = {
-    "fill": _l("Fill empty fields only"),
-    "overwrite": _l("Overwrite with the file's values"),
-    "skip": _l("Skip (change nothing)"),
-    "create": _l("Create a new contact anyway"),
-}
 
-
-def _actor():
+def current_actor() -> User:
+    """The signed-in user, as the services want it (not the proxy)."""
     return current_user._get_current_object()
-
-
-# --- export ---
 
 
 def _export_choices(form: ExportForm, personal: bool) -> None:
@@ -112,11 +94,14 @@ def _file_stem(language: str) -> str:
 @requires(Permission.EXPORT_CONTACTS)
 def export():
     personal = can(current_user, Permission.EXPORT_PERSONAL)
-    query = query_from_args(request.args)
+    # Filters that cannot be read are named on the page and left out of the form's address: the
+    # list counted and offered is the one the other filters give. A form posted to an address
+    # that still holds them exports nothing.
+    query, problems = read_query(request.args)
     form = ExportForm()
     _export_choices(form, personal)
     visits = _visit_choices(form)
-    submitted = form.validate_on_submit()
+    submitted = not problems and form.validate_on_submit()
     visit_id = _visit_purpose(form, visits) if submitted else None
     if submitted and not form.visit.errors:
         export_request = exports.ExportRequest(
@@ -130,7 +115,7 @@ def export():
         try:
             plan = exports.plan_export(
                 export_request,
-                actor=_actor(),
+                actor=current_actor(),
                 personal=personal,
                 max_pdf_rows=current_app.config["EXPORT_PDF_MAX_ROWS"],
             )
@@ -140,7 +125,7 @@ def export():
         else:
             db.session.commit()
             return _send(plan)
-    counts = exports.preview_counts(query, actor=_actor())
+    counts = exports.preview_counts(query, actor=current_actor())
     search_args = args_from_query(query)
     return render_template(
         "transfer/export.html",
@@ -150,7 +135,8 @@ def export():
         action=url_for(".export") + (f"?{urlencode(search_args)}" if search_args else ""),
         search_url=url_for("search.index") + (f"?{urlencode(search_args)}" if search_args else ""),
         personal=personal,
-    )
+        problems=described(problems),
+    ), (422 if problems and form.is_submitted() else 200)
 
 
 def _send(plan: exports.ExportPlan) -> Response:
@@ -197,245 +183,3 @@ def _stream_file(path: str, chunk: int = 256 * 1024):
                 yield block
     finally:
         os.unlink(path)
-
-
-# --- import ---
-
-
-def _limits() -> Limits:
-    config = current_app.config
-    return Limits(
-        max_bytes=config["IMPORT_MAX_BYTES"],
-        max_rows=config["IMPORT_MAX_ROWS"],
-        max_columns=config["IMPORT_MAX_COLUMNS"],
-    )
-
-
-@bp.route("/imports/")
-@requires(Permission.IMPORT_CONTACTS)
-def imports_index():
-    return render_template("transfer/imports.html", batches=imports.list_batches())
-
-
-@bp.route("/imports/new", methods=["GET", "POST"])
-@requires(Permission.IMPORT_CONTACTS)
-def upload():
-    form = UploadForm()
-    if form.validate_on_submit():
-        storage = form.file.data
-        if storage is None or not getattr(storage, "filename", ""):
-            form.file.errors = [_("Choose a file to upload.")]
-        else:
-            data = storage.read(current_app.config["IMPORT_MAX_BYTES"] + 1)
-            try:
-                batch = imports.start_import(
-                    data,
-                    storage.filename,
-                    actor=_actor(),
-                    sheet=form.sheet.data or "",
-                    limits=_limits(),
-                )
-            except DomainError as error:
-                db.session.rollback()
-                apply_errors(form, error)
-            else:
-                db.session.commit()
-                return redirect(url_for(".mapping", batch_id=batch.id))
-    max_mb = current_app.config["IMPORT_MAX_BYTES"] // (1024 * 1024)
-    return render_template(
-        "transfer/upload.html", form=form, max_mb=max_mb, mappings=imports.list_mappings()
-    ), (422 if form.errors else 200)
-
-
-@bp.route("/imports/<int:batch_id>/mapping", methods=["GET", "POST"])
-@requires(Permission.IMPORT_CONTACTS)
-def mapping(batch_id: int):
-    batch = imports.get_batch(batch_id)
-    form = mapping_form_class(len(batch.headers))()
-    options = choices([("", _("— ignore this column —")), *TARGETS.items()])
-    fields = []
-    for index in range(len(batch.headers)):
-        field = getattr(form, f"column_{index}")
-        field.choices = options
-        if not form.is_submitted():
-            field.data = batch.targets[index] if index < len(batch.targets) else ""
-        fields.append(field)
-    if form.validate_on_submit():
-        targets = [field.data or "" for field in fields]
-        try:
-            imports.set_mapping(
-                batch, targets, actor=_actor(), save_as=form.mapping_name.data or ""
-            )
-        except DomainError as error:
-            db.session.rollback()
-            apply_errors(form, error)
-        else:
-            db.session.commit()
-            return redirect(url_for(".preview", batch_id=batch.id))
-    samples = imports.rows_page(batch, status=None, page=1, per_page=3).items
-    return render_template(
-        "transfer/mapping.html",
-        batch=batch,
-        form=form,
-        columns=list(zip(batch.headers, fields, strict=True)),
-        samples=samples,
-    ), (422 if form.errors else 200)
-
-
-@bp.route("/imports/<int:batch_id>")
-@requires(Permission.IMPORT_CONTACTS)
-def preview(batch_id: int):
-    batch = imports.get_batch(batch_id)
-    if batch.status == "analysing" and not batch.mapped:
-        return redirect(url_for(".mapping", batch_id=batch.id))
-    if batch.status == "analysing":
-        done = analysis.analyse(batch, seconds=current_app.config["IMPORT_SECONDS_PER_REQUEST"])
-        db.session.commit()
-        if not done:
-            return render_template("transfer/analysing.html", batch=batch)
-    status = request.args.get("status") or None
-    page = imports.rows_page(batch, status=status, page=page_number())
-    match_rows = [row.id for row in page.items if row.status == "match"]
-    decisions = decisions_form_class(match_rows)()
-    action_choices = choices(ACTION_LABELS.items())
-    decisions.default_action.choices = action_choices
-    decisions.default_action.data = batch.default_action
-    for row in page.items:
-        if row.status == "match":
-            field = getattr(decisions, f"row_{row.id}")
-            field.choices = choices([("", _("(as chosen above)")), *ACTION_LABELS.items()])
-            field.data = row.action or ""
-    return render_template(
-        "transfer/preview.html",
-        batch=batch,
-        page=page,
-        status=status,
-        decisions=decisions,
-        commit_form=CommitForm(),
-        earlier=imports.previous_imports(batch),
-        targets=TARGETS,
-        too_large=(
-            committing.rows_to_write(batch) > current_app.config["IMPORT_WEB_COMMIT_MAX_ROWS"]
-        ),
-    )
-
-
-@bp.route("/imports/<int:batch_id>/decisions", methods=["POST"])
-@requires(Permission.IMPORT_CONTACTS)
-def decisions(batch_id: int):
-    batch = imports.get_batch(batch_id)
-    ids = [int(key[4:]) for key in request.form if key.startswith("row_") and key[4:].isdecimal()]
-    form = decisions_form_class(ids)()
-    if form.validate_on_submit():
-        chosen = {row_id: getattr(form, f"row_{row_id}").data or "" for row_id in ids}
-        try:
-            imports.set_actions(batch, form.default_action.data or "", chosen)
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error.message), "error")
-        else:
-            db.session.commit()
-            flash(_("Your choices are saved."), "success")
-    return redirect(url_for(".preview", batch_id=batch.id, **request.args))
-
-
-@bp.route("/imports/<int:batch_id>/commit", methods=["POST"])
-@requires(Permission.IMPORT_CONTACTS)
-def commit(batch_id: int):
-    batch = imports.get_batch(batch_id)
-    form = CommitForm()
-    if form.validate_on_submit():
-        try:
-            result = committing.commit_batch(
-                batch,
-                actor=_actor(),
-                skip_errors=form.skip_errors.data,
-                confirm_again=form.confirm_again.data,
-                max_rows=current_app.config["IMPORT_WEB_COMMIT_MAX_ROWS"],
-            )
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error.message), "error")
-        else:
-            db.session.commit()
-            flash(
-                _(
-                    "Import done: %(created)d created, %(updated)d updated, %(skipped)d skipped.",
-                    created=result["created"],
-                    updated=result["updated"],
-                    skipped=result["skipped"],
-                ),
-                "success",
-            )
-    return redirect(url_for(".preview", batch_id=batch_id))
-
-
-@bp.route("/imports/<int:batch_id>/undo", methods=["POST"])
-@requires(Permission.IMPORT_CONTACTS)
-def undo(batch_id: int):
-    batch = imports.get_batch(batch_id)
-    form = CommitForm()
-    if form.validate_on_submit():
-        try:
-            result = committing.undo_batch(batch, actor=_actor())
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error.message), "error")
-        else:
-            db.session.commit()
-            flash(
-                _(
-                    "Import undone: %(removed)d contacts removed, %(restored)d restored.",
-                    removed=result["removed"],
-                    restored=result["restored"],
-                ),
-                "success",
-            )
-    return redirect(url_for(".preview", batch_id=batch_id))
-
-
-@bp.route("/imports/<int:batch_id>/cancel", methods=["POST"])
-@requires(Permission.IMPORT_CONTACTS)
-def cancel(batch_id: int):
-    batch = imports.get_batch(batch_id)
-    if CommitForm().validate_on_submit():
-        try:
-            imports.cancel_batch(batch, actor=_actor())
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error.message), "error")
-        else:
-            db.session.commit()
-            flash(_("The import was cancelled; nothing was written."), "success")
-    return redirect(url_for(".imports_index"))
-
-
-@bp.route("/imports/<int:batch_id>/failed.csv")
-@requires(Permission.IMPORT_CONTACTS)
-def failed_rows(batch_id: int):
-    batch = imports.get_batch(batch_id)
-    body = imports.failed_rows_csv(batch, _("Errors"))
-    stem = batch.file_name.rsplit(".", 1)[0][:80] or "import"
-    return download(
-        stream_with_context(body), f"{stem}-{_('errors')}.csv", "text/csv; charset=utf-8"
-    )
-
-
-BATCH_STATUSES = {
-    "analysing": _l("Being analysed"),
-    "preview": _l("Ready to import"),
-    "committed": _l("Imported"),
-    "undone": _l("Undone"),
-    "cancelled": _l("Cancelled"),
-}
-ROW_STATUSES = {"new": _l("New"), "match": _l("Matches"), "error": _l("Error")}
-
-
-@bp.app_template_global("batch_status")
-def batch_status(code: str) -> str:
-    return str(BATCH_STATUSES.get(code, code))
-
-
-@bp.app_template_global("row_status")
-def row_status(code: str | None) -> str:
-    return str(ROW_STATUSES.get(code or "", code or ""))
