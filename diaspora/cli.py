@@ -13,27 +13,20 @@ from diaspora.api.tokens import issue_token
 from diaspora.audit.services import record
 from diaspora.auth import services as auth_services
 from diaspora.backup import services as backup
-from diaspora.errors import DomainError, ValidationFailed
+from diaspora.cli_support import fail
+from diaspora.errors import DomainError
 from diaspora.extensions import db
+from diaspora.privacy.commands import privacy_cli
 from diaspora.reference.services import seed_reference
 from diaspora.reports.period import PeriodSettingError
 from diaspora.reports.services import export_annual_report
+from diaspora.search.commands import demo_cli, search_cli
+from diaspora.transfer.commands import contacts_cli
 
 users_cli = AppGroup("users", help="Manage accounts.")
 backup_cli = AppGroup("backup", help="Back up the database to a file, and restore it.")
 seed_cli = AppGroup("seed", help="Load reference data.")
 report_cli = AppGroup("report", help="Produce reports.")
-
-
-def _fail(error: DomainError) -> None:
-    db.session.rollback()
-    if isinstance(error, ValidationFailed):
-        for field, messages in error.errors.items():
-            for message in messages:
-                click.echo(f"Error: {field}: {message}", err=True)
-    else:
-        click.echo(f"Error: {error.message}", err=True)
-    sys.exit(1)
 
 
 @users_cli.command("create")
@@ -54,7 +47,7 @@ def create_user(email: str, name: str, role: str, locale: str, password_stdin: b
     try:
         user = auth_services.create_user(data, password, actor=None)
     except DomainError as error:
-        _fail(error)
+        fail(error)
     db.session.commit()
     click.echo(f"Created {user.role} {user.email} (id {user.id}).")
 
@@ -80,7 +73,7 @@ def create_token(email: str, name: str) -> None:
     try:
         issued = issue_token(user, name, actor=user)
     except DomainError as error:
-        _fail(error)
+        fail(error)
     db.session.commit()
     click.echo(issued.secret)
 
@@ -97,26 +90,6 @@ def seed_reference_command() -> None:
     click.echo(
         "Reference data " + ("updated. " if report.changed else "unchanged. ") + ", ".join(parts)
     )
-
-
-def _acting_user(email: str | None):
-    """The account the command acts as: ``--user``, else the oldest active administrator."""
-    from diaspora.models import User
-
-    if email:
-        user = auth_services.find_by_email(email)
-        if user is None or not user.active:
-            click.echo(f"Error: no active account with email {email}", err=True)
-            sys.exit(2)
-        return user
-    user = db.session.scalar(
-        db.select(User).where(User.role == "admin", User.active.is_(True)).order_by(User.id)
-    )
-    if user is None:
-        click.echo("Error: give --user EMAIL (no active administrator account exists)", err=True)
-        sys.exit(2)
-    click.echo(f"Acting as {user.email}", err=True)
-    return user
 
 
 def _database_url() -> str:
@@ -196,7 +169,7 @@ def annual_report_command(year: int, fmt: str, output: str, lang: str) -> None:
     try:
         export = export_annual_report(year, fmt, lang, actor=None)
     except DomainError as error:
-        _fail(error)
+        fail(error)
     except PeriodSettingError as error:
         click.echo(f"Error: {error}", err=True)
         sys.exit(1)
@@ -217,10 +190,6 @@ def annual_report_command(year: int, fmt: str, output: str, lang: str) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from diaspora.privacy.commands import privacy_cli
-    from diaspora.search.commands import demo_cli, search_cli
-    from diaspora.transfer.commands import contacts_cli
-
     for group in (
         users_cli,
         backup_cli,

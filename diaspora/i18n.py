@@ -10,6 +10,8 @@ from flask_babel import format_datetime, format_decimal, get_locale
 from flask_login import current_user
 
 from diaspora.countries import country_name
+from diaspora.privacy.erased_names import finalize as localise_erased_names
+from diaspora.privacy.erased_names import shown_name
 
 # Vietnamese officials write 26/11/2026; English readers get an unambiguous 26 Nov 2026.
 DATE_PATTERNS = {"vi": "dd/MM/yyyy", "en": "d MMM yyyy"}
@@ -57,6 +59,9 @@ def format_number(value: float | int | None) -> str:
 
 
 def register_template_helpers(app) -> None:
+    # An erased record's stored name, wherever a template prints it, in the reader's language.
+    app.jinja_env.finalize = localise_erased_names
+    app.add_template_filter(shown_name, "shown_name")  # for names inside a sentence
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_timestamp, "datetime")
     app.add_template_filter(format_number, "number")

@@ -24,6 +24,7 @@ PUBLIC_ENDPOINTS = {
     "core.set_language",
     "core.health",
     "core.about",
+    "core.favicon",  # the icon browsers ask for by themselves
     "api.openapi",
     "privacy.privacy_notice",
     # Self-registration and personal profile-update links (issue 9).

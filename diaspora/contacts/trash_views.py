@@ -12,6 +12,7 @@ from diaspora.contacts.forms import ConfirmForm
 from diaspora.core.paging import page_number
 from diaspora.errors import DomainError
 from diaspora.extensions import db
+from diaspora.privacy.erased_names import shown_name
 
 bp = Blueprint("trash", __name__, url_prefix="/contacts/trash")
 
@@ -39,7 +40,7 @@ def restore(contact_id: int):
             flash(str(error.message), "error")
             return redirect(url_for(".index"))
         db.session.commit()
-        flash(_("%(name)s was restored.", name=contact.full_name), "success")
+        flash(_("%(name)s was restored.", name=shown_name(contact.full_name)), "success")
         return redirect(url_for("contacts.profile", contact_id=contact.id))
     return redirect(url_for(".index"))
 

@@ -35,6 +35,7 @@ from diaspora.errors import DomainError, NotFound, ValidationFailed
 from diaspora.extensions import db
 from diaspora.forms import apply_errors
 from diaspora.i18n import current_language
+from diaspora.privacy.erased_names import shown_name
 from diaspora.reference.categories import list_categories
 from diaspora.reference.services import taxonomy
 
@@ -320,7 +321,7 @@ def delete(contact_id: int):
             flash(str(error.message), "error")
             return redirect(url_for(".index"))
         db.session.commit()
-        flash(_("%(name)s was moved to the trash.", name=contact.full_name), "success")
+        flash(_("%(name)s was moved to the trash.", name=shown_name(contact.full_name)), "success")
         return redirect(url_for(".index"))
     return render_template("contacts/delete.html", contact=contact, form=form)
 

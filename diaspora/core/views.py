@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from pathlib import Path
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -15,6 +26,9 @@ from diaspora.extensions import db
 from diaspora.forms import safe_next
 
 bp = Blueprint("core", __name__)
+
+# The icon's address is fixed, so browsers keep it for a year rather than ask on every page.
+FAVICON_MAX_AGE = 365 * 24 * 3600
 
 
 class LanguageForm(FlaskForm):
@@ -74,3 +88,16 @@ def health():
 @public
 def about():
     return render_template("core/about.html", next=request.path)
+
+
+@bp.route("/favicon.ico")
+@public
+def favicon():
+    """Browsers ask for ``/favicon.ico`` by themselves, on every site; answer with the icon
+    rather than a logged 404. ``private``: a signed-in session may set a cookie on the way."""
+    icon = Path(current_app.static_folder or "") / "favicon.ico"
+    response = current_app.response_class(icon.read_bytes(), mimetype="image/vnd.microsoft.icon")
+    response.cache_control.max_age = FAVICON_MAX_AGE
+    response.cache_control.private = True
+    response.add_etag()
+    return response.make_conditional(request)

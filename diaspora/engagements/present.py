@@ -8,10 +8,12 @@ from typing import Any
 from flask_babel import gettext as _
 
 from diaspora.audit.history import HistoryRow
+from diaspora.contacts.history import ERASED
 from diaspora.countries import country_name
 from diaspora.engagements.history import HistoryEntry
 from diaspora.engagements.labels import ACTIONS, FIELD_LABELS, ROLES, TYPES
 from diaspora.i18n import current_language, format_date
+from diaspora.privacy.erased_names import shown_name
 
 
 def format_value(name: str, value: Any) -> str:
@@ -40,10 +42,17 @@ def format_value(name: str, value: Any) -> str:
 
 
 def _participant(item: dict) -> str:
-    text = f"{item.get('name', '')} (#{item.get('contact')}, {ROLES.get(item.get('role'), '')})"
+    name = _stored_text(item.get("name", ""))
+    text = f"{name} (#{item.get('contact')}, {ROLES.get(item.get('role'), '')})"
     if item.get("note"):
-        text += f": {item['note']}"
+        text += f": {_stored_text(item['note'])}"
     return text
+
+
+def _stored_text(value: str) -> str:
+    """Erasure leaves ``[erased]`` in older events and its stored name on the record: both
+    in the reader's language."""
+    return _("(erased)") if value == ERASED else shown_name(value)
 
 
 def date_range(start: date | None, end: date | None) -> str:

@@ -14,7 +14,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from diaspora.cli import _acting_user, _fail
+from diaspora.cli_support import acting_user, fail
 from diaspora.errors import DomainError
 from diaspora.extensions import db
 from diaspora.models import Contact
@@ -40,7 +40,7 @@ def _contact(contact_id: int) -> Contact:
 @click.option("--user", "user_email", default=None, help="Account to act as (default: an admin).")
 def copy_command(contact_id: int, output: Path, user_email: str | None) -> None:
     """Write everything held about a person to a JSON file (recorded in the audit trail)."""
-    actor = _acting_user(user_email)
+    actor = acting_user(user_email)
     data = subject_copy.produce(_contact(contact_id), "json", actor=actor)
     output.write_bytes(subject_copy.render_json(data))
     db.session.commit()
@@ -57,7 +57,7 @@ def erase_command(
     contact_id: int, reason: str, confirm_name: str, yes: bool, user_email: str | None
 ) -> None:
     """Erase a person's personal data for good (the anonymous record stays for the counts)."""
-    actor = _acting_user(user_email)
+    actor = acting_user(user_email)
     contact = _contact(contact_id)
     if not yes:
         click.confirm(f"Erase record {contact_id} for good? This cannot be undone.", abort=True)
@@ -66,7 +66,7 @@ def erase_command(
             contact, confirmation=confirm_name, reason=reason, actor=actor
         )
     except DomainError as error:
-        _fail(error)
+        fail(error)
     db.session.commit()
     checkpoint = erasure.reclaim_space()
     click.echo(
@@ -109,7 +109,7 @@ def erasures_command(since) -> None:
 )
 def purge_submissions_command(days: int | None, user_email: str | None) -> None:
     """Remove rejected public submissions decided more than DAYS days ago (audited)."""
-    actor = _acting_user(user_email)
+    actor = acting_user(user_email)
     days = days or current_app.config["REJECTED_SUBMISSION_DAYS"]
     count = purge_rejected_submissions(actor=actor, days=days)
     db.session.commit()

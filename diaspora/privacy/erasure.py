@@ -42,6 +42,7 @@ from diaspora.models import (
     audit_purge_allowed,
     utcnow,
 )
+from diaspora.privacy.erased_names import erased_label
 from diaspora.privacy.scrub import ERASED, mentions, needles, scrub, scrub_text
 from diaspora.search import index as search_index
 from diaspora.text import clean, word_key, word_prefix_text
@@ -88,11 +89,6 @@ WIPED_FIELDS = {
     "legal_basis_note": "",
     "entry_key": None,
 }
-
-
-def erased_label(contact_id: int) -> str:
-    """The name an erased record carries (stored text, the same in both languages)."""
-    return f"Erased contact #{contact_id}"
 
 
 @dataclass

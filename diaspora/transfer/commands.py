@@ -9,7 +9,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from diaspora.cli import _acting_user, _fail
+from diaspora.cli_support import acting_user, fail
 from diaspora.errors import DomainError
 from diaspora.extensions import db
 
@@ -33,14 +33,14 @@ def export_contacts(fmt, output, purpose, text, country, field, lang, columns, u
     from diaspora.transfer.columns import DEFAULT_COLUMNS, record_fields
     from diaspora.transfer.records import load_records
 
-    actor = _acting_user(user_email)
+    actor = acting_user(user_email)
     chosen = [key.strip() for key in columns.split(",") if key.strip()] or list(DEFAULT_COLUMNS)
     try:
         query = query_from_args({"q": text, "country": ",".join(country), "field": ",".join(field)})
         request = exports.ExportRequest(fmt, chosen, lang, purpose, query, source="cli")
         plan = exports.plan_export(request, actor=actor, personal=True)
     except DomainError as error:
-        _fail(error)
+        fail(error)
     db.session.commit()
     records = load_records(plan.ids, fields=record_fields(request.columns))
     if fmt == "xlsx":
@@ -94,7 +94,7 @@ def import_contacts(file, mapping_name, sheet, dry_run, skip_errors, again, on_m
     from diaspora.transfer import analysis, committing, imports
     from diaspora.transfer.reading import Limits
 
-    actor = _acting_user(user_email)
+    actor = acting_user(user_email)
     mapping = None
     if mapping_name:
         mapping = imports.find_mapping(mapping_name)
@@ -116,7 +116,7 @@ def import_contacts(file, mapping_name, sheet, dry_run, skip_errors, again, on_m
         imports.set_mapping(batch, batch.targets, actor=actor)
         analysis.analyse(batch, progress=_progress("Analysing"))
     except DomainError as error:
-        _fail(error)
+        fail(error)
     counts = imports.count_rows(batch)
     click.echo(
         f"{batch.row_count} rows: {counts['new']} new, {counts['match']} matching an existing "
@@ -145,7 +145,7 @@ def import_contacts(file, mapping_name, sheet, dry_run, skip_errors, again, on_m
             progress=_progress("Writing"),
         )
     except DomainError as error:
-        _fail(error)
+        fail(error)
     db.session.commit()
     click.echo(
         f"Import no. {batch.id}: {result['created']} created, {result['updated']} updated, "
@@ -163,7 +163,7 @@ def commit_import(batch_id, skip_errors, again, user_email):
     """Commit an import analysed on the web pages, with the choices made there."""
     from diaspora.transfer import analysis, committing, imports
 
-    actor = _acting_user(user_email)
+    actor = acting_user(user_email)
     try:
         batch = imports.get_batch(batch_id)
         analysis.analyse(batch, progress=_progress("Analysing"))
@@ -175,7 +175,7 @@ def commit_import(batch_id, skip_errors, again, user_email):
             progress=_progress("Writing"),
         )
     except DomainError as error:
-        _fail(error)
+        fail(error)
     db.session.commit()
     click.echo(
         f"Import no. {batch_id}: {result['created']} created, {result['updated']} updated, "
