@@ -1,6 +1,7 @@
 """Pieces shared by the records officers prepare through a versioned form and link to plan
 tasks (engagements, delegation visits, outreach): the double-submit guard, the stale-version
-guard on flush, a page of a list (and where it stands), and registering a feature's hooks.
+guard on flush, saving an edit and auditing it, a page of a list (and where it stands), and
+registering a feature's hooks.
 
 Each feature keeps its own rules, messages and audit details; these helpers only do the part
 that is the same for all.
@@ -13,10 +14,24 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, func, select
+from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
+from diaspora.audit import services as audit
 from diaspora.errors import Conflict
 from diaspora.extensions import db
+from diaspora.models import User, utcnow
+
+
+class RecordConflict(Conflict):
+    """A conflict about one record, kept as ``record`` (a view links to it or reloads it);
+    each feature's subclass says what happened in ``text``, a lazy string."""
+
+    text: Any = ""
+
+    def __init__(self, record: Any) -> None:
+        super().__init__(self.text)
+        self.record = record
 
 
 def saved_earlier(model: type, entry_key: str | None) -> Any | None:
@@ -25,6 +40,64 @@ def saved_earlier(model: type, entry_key: str | None) -> Any | None:
     if not entry_key:
         return None
     return db.session.scalar(select(model).where(model.entry_key == entry_key))
+
+
+def refuse_second_save(model: type, entry_key: str | None, error: type[RecordConflict]) -> None:
+    """Raise ``error`` about the record this opened form already created, if it did."""
+    earlier = saved_earlier(model, entry_key)
+    if earlier is not None:
+        raise error(earlier)
+
+
+def created(state: dict[str, Any]) -> dict[str, list]:
+    """A new record's snapshot as the audit trail's field diff: every value set, from nothing."""
+    return {key: [None, value] for key, value in state.items() if value}
+
+
+def audit_saved(
+    action: str, record: Any, changes: dict[str, list], *, actor: User, target_type: str
+) -> None:
+    """The audit event of a create or an edit: the field diff and the version it led to."""
+    audit.record(
+        action,
+        actor=actor,
+        target_type=target_type,
+        target_id=record.id,
+        details={"changes": changes, "version": record.version},
+    )
+
+
+def save_versioned(
+    record: Any,
+    before: dict[str, Any],
+    after: dict[str, Any],
+    *,
+    expected_version: int,
+    changed: type[RecordConflict],
+    apply: Callable[[], None],
+) -> dict[str, list]:
+    """Save an edit made on ``expected_version``: the diff from ``before`` to ``after`` ({}, and
+    nothing written, when they are the same); otherwise ``apply()`` the values and flush, or
+    raise ``changed`` when someone saved the record first."""
+    changes = audit.diff(before, after)
+    if not changes:
+        return {}
+    if expected_version != record.version:
+        raise changed(record)
+    record.updated_at = utcnow()
+    apply()
+    flush_versioned(lambda: changed(record))
+    return changes
+
+
+def delete_audited(record: Any, action: str, *, actor: User, target_type: str, title: str) -> None:
+    """Delete the record and say so in the audit trail, with the title it had."""
+    record_id = record.id
+    db.session.delete(record)
+    db.session.flush()
+    audit.record(
+        action, actor=actor, target_type=target_type, target_id=record_id, details={"title": title}
+    )
 
 
 def flush_versioned(changed: Callable[[], Conflict]) -> None:
@@ -39,6 +112,13 @@ def set_plan_tasks(record: Any, tasks: list) -> None:
     """Link the record to ``tasks`` (in order), touching the relation only when it differs."""
     if [task.id for task in record.plan_tasks] != [task.id for task in tasks]:
         record.plan_tasks = list(tasks)
+
+
+def listed_with_count(model: type, counted: Any, label: str) -> Select:
+    """Rows of ``model`` with their plan tasks, each with the number of rows whose foreign key
+    ``counted`` points at it (a visit's contacts, an outreach's recipients) as ``label``."""
+    count = select(func.count(counted)).where(counted == model.id).scalar_subquery()
+    return select(model, count.label(label)).options(selectinload(model.plan_tasks))
 
 
 def page_of(statement: Select, *, page: int, per_page: int) -> tuple[list, int]:

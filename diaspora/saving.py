@@ -1,68 +1,119 @@
-"""Saving a record from its form in a view, the same way for delegation visits and outreach:
-commit on success; on failure roll back and put the service's messages on the form; a form
-already saved goes to the record it created; an edit made on a stale version answers 409 with
-the officer's input kept, now based on the current version.
+"""Answering a posted form in a view, the same way for delegation visits and outreach: commit on
+success; on failure roll back and put the service's messages on the form; a form already saved
+goes to the record it created; an edit made on a stale version answers 409 with the officer's
+input kept, now based on the current version; a step that fails says why on the next page.
 
-Views stay in charge of what they say and where they go next.
+Views stay in charge of what they say and where they go next: they pass the messages, the
+addresses and how to draw their form page.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from flask import flash, redirect
+from flask import flash, redirect, url_for
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
-from diaspora.errors import Conflict, DomainError
+from diaspora.errors import DomainError
 from diaspora.extensions import db
 from diaspora.forms import apply_errors
+from diaspora.records import RecordConflict
 
 
-def save_new(
+@dataclass(frozen=True)
+class RecordKind:
+    """What answering a form needs to know about one kind of record: how its page's address
+    names it (``visit_id``), how to read it again, and the conflicts its services raise."""
+
+    id_arg: str
+    get: Callable[[int], Any]
+    already_saved: type[RecordConflict]
+    changed: type[RecordConflict]
+
+    def show_url(self, record_id: int) -> str:
+        """The record's page in the current blueprint."""
+        return url_for(".show", **{self.id_arg: record_id})
+
+
+def submit_new(
     form: FlaskForm,
     create: Callable[[], Any],
+    kind: RecordKind,
     *,
-    already_saved: type[Conflict],
-    earlier_url: Callable[[Any], str],
-) -> tuple[Any | None, Response | None]:
-    """(record, None) when ``create()`` saved it; (None, redirect) when this form was saved
-    before (to ``earlier_url(error)``); (None, None) when the form now carries errors."""
-    try:
-        record = create()
-    except already_saved as error:
-        db.session.rollback()
-        flash(str(error.message), "info")
-        return None, redirect(earlier_url(error))
-    except DomainError as error:
-        db.session.rollback()
-        apply_errors(form, error)
-        return None, None
-    db.session.commit()
-    return record, None
+    saved: Callable[[Any], tuple[str, str]],
+    page: Callable[[int], Any],
+) -> Any:
+    """The answer to a posted "new record" form. Saved: flash ``saved(record)``'s message and go
+    to its address. Saved before from this form: to that record's page. Otherwise the form
+    ``page(status)`` again, with the errors on it."""
+    if form.validate_on_submit():
+        try:
+            record = create()
+        except kind.already_saved as error:
+            db.session.rollback()
+            flash(str(error.message), "info")
+            return redirect(kind.show_url(error.record.id))
+        except DomainError as error:
+            db.session.rollback()
+            apply_errors(form, error)
+        else:
+            db.session.commit()
+            message, url = saved(record)
+            flash(message, "success")
+            return redirect(url)
+    return page(422 if form.errors else 200)
 
 
-def save_edit(
+def submit_edit(
     form: FlaskForm,
+    record: Any,
     update: Callable[[], dict],
+    kind: RecordKind,
     *,
-    changed: type[Conflict],
-    current_version: Callable[[], int],
-) -> tuple[dict | None, int]:
-    """(changes, 200) when ``update()`` saved ({} when nothing differed); otherwise (None,
-    status): 409 when someone saved first (the form is set to ``current_version()``), else 422
-    with the errors on the form."""
+    unchanged: str,
+    page: Callable[[int], Any],
+) -> Any:
+    """The answer to a posted edit form. Saved: "Changes saved." (or ``unchanged`` when nothing
+    differed) and on to the record's page. Someone saved first: the form ``page(409)``, set to
+    the current version so that a second save applies the officer's input to it. Otherwise
+    the form page with its errors."""
+    if not form.validate_on_submit():
+        return page(422 if form.errors else 200)
+    record_id = record.id
     try:
         changes = update()
-    except changed as error:
+    except kind.changed as error:
         db.session.rollback()
         form.form_errors.append(str(error.message))
-        form.version.data = str(current_version())
-        return None, 409
+        form.version.data = str(kind.get(record_id).version)
+        return page(409)
     except DomainError as error:
         db.session.rollback()
         apply_errors(form, error)
-        return None, 422 if form.errors else 200
+        return page(422 if form.errors else 200)
     db.session.commit()
-    return changes, 200
+    if changes:
+        flash(_("Changes saved."), "success")
+    else:
+        flash(unchanged, "info")
+    return redirect(kind.show_url(record_id))
+
+
+def run_step(
+    step: Callable[[], Any], *, done: str | Callable[[], str], done_url: str, failed_url: str
+) -> Response:
+    """Run one workflow step (delete, return to draft…): committed with ``done`` flashed, on to
+    ``done_url``; refused with the service's message flashed, back to ``failed_url``."""
+    try:
+        step()
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return redirect(failed_url)
+    db.session.commit()
+    flash(done() if callable(done) else done, "success")
+    return redirect(done_url)

@@ -5,9 +5,6 @@ the pack for officers and viewers, recording meetings, the plan-task page."""
 from __future__ import annotations
 
 import io
-import re
-import uuid
-from html import unescape
 
 import pytest
 from openpyxl import load_workbook
@@ -15,48 +12,41 @@ from sqlalchemy import select
 
 from diaspora.extensions import db as _db
 from diaspora.models import AuditEvent, DelegationVisit, Engagement, User
-from tests.outreach_helpers import person, state
+from tests.outreach_helpers import person
+from tests.record_pages import (
+    check_edits,
+    check_list_pages,
+    check_second_click,
+    create_through,
+    errors,
+    form_values,
+    html,
+    page_state,
+)
 
 pytestmark = pytest.mark.usefixtures("seeded")
 
 
-def html(response) -> str:
-    return response.get_data(as_text=True)
-
-
-def errors(response) -> list[str]:
-    found = re.findall(r'class="field-error"[^>]*>([^<]*)<', html(response))
-    return [unescape(message).strip() for message in found]
-
-
-def page_state(app) -> dict:
-    with app.app_context():
-        return state()
+VISIT_FORM = {
+    "title": "Đoàn công tác thành phố thăm Nhật Bản",
+    "country": "JP",
+    "cities": "Tokyo; Osaka",
+    "start_date": "2026-05-10",
+    "end_date": "2026-05-15",
+    "purpose": "Xúc tiến du lịch",
+    "leader": "Phó Chủ tịch UBND thành phố",
+    "members": "Giám đốc Sở Ngoại vụ",
+    "fields": ["S.2"],
+    "plan_tasks": ["II.4"],
+}
 
 
 def form(**overrides) -> dict:
-    values = {
-        "entry_key": uuid.uuid4().hex,
-        "title": "Đoàn công tác thành phố thăm Nhật Bản",
-        "country": "JP",
-        "cities": "Tokyo; Osaka",
-        "start_date": "2026-05-10",
-        "end_date": "2026-05-15",
-        "purpose": "Xúc tiến du lịch",
-        "leader": "Phó Chủ tịch UBND thành phố",
-        "members": "Giám đốc Sở Ngoại vụ",
-        "fields": ["S.2"],
-        "plan_tasks": ["II.4"],
-    }
-    values.update(overrides)
-    return {key: value for key, value in values.items() if value is not None}
+    return form_values(VISIT_FORM, overrides)
 
 
 def create(client, **overrides) -> int:
-    response = client.post("/delegations/new", data=form(**overrides))
-    assert response.status_code == 302, errors(response)
-    with client.application.app_context():
-        return _db.session.scalar(select(DelegationVisit.id).order_by(DelegationVisit.id.desc()))
+    return create_through(client, "/delegations/new", DelegationVisit, form(**overrides))
 
 
 @pytest.fixture
@@ -154,30 +144,30 @@ def test_bad_visits_keep_the_input_and_save_nothing(
 
 def test_a_second_click_on_save_creates_no_second_visit(client, login_as, app):
     login_as("officer", locale="en")
-    data = form()
-    first = client.post("/delegations/new", data=data)
-    assert first.status_code == 302
-    before = page_state(app)
-    again = client.post("/delegations/new", data=data)
-    visit_id = int(first.headers["Location"].rstrip("/").split("/")[-2])
-    assert again.status_code == 302
-    assert again.headers["Location"].endswith(f"/delegations/{visit_id}")
-    assert "no second visit was created" in html(client.get(again.headers["Location"]))
-    assert page_state(app) == before
+    check_second_click(client, app, "/delegations/new", form(), "visit")
 
 
-def test_a_stale_edit_answers_409_and_keeps_the_input(client, login_as, app):
+def test_edits_and_a_stale_edit(client, login_as, app):
     login_as("officer", locale="en")
     visit_id = create(client)
-    saved = client.post(f"/delegations/{visit_id}/edit", data=form(version="1", leader="A"))
-    assert saved.status_code == 302
-    before = page_state(app)
-    stale = client.post(f"/delegations/{visit_id}/edit", data=form(version="1", leader="Bùi B"))
-    assert stale.status_code == 409
-    assert "Someone else changed this visit" in html(stale)
-    assert 'value="Bùi B"' in html(stale)  # the officer's input is kept
-    assert 'name="version" type="hidden" value="2"' in html(stale)
-    assert page_state(app) == before
+    check_edits(client, app, f"/delegations/{visit_id}/edit", form, "leader", "visit")
+
+
+def test_delete_a_visit(client, login_as, app):
+    login_as("officer", locale="en")
+    visit_id = create(client)
+    assert client.get(f"/delegations/{visit_id}/delete").status_code == 200
+    response = client.post(f"/delegations/{visit_id}/delete")
+    assert response.status_code == 302 and response.headers["Location"] == "/delegations/"
+    assert "The visit “Đoàn công tác thành phố thăm Nhật Bản” was deleted." in html(
+        client.get("/delegations/")
+    )
+    with app.app_context():
+        assert _db.session.get(DelegationVisit, visit_id) is None
+        event = _db.session.scalar(
+            select(AuditEvent).where(AuditEvent.action == "delegation.delete")
+        )
+        assert event.target_id == visit_id
 
 
 def test_a_destination_with_no_contacts_says_so(client, login_as, app, people):
@@ -304,6 +294,11 @@ def test_record_meetings_in_one_step(client, login_as, app, people):
         )
     again = client.get(f"/delegations/{visit_id}/meetings")
     assert again.status_code == 302 and "/engagements/" in again.headers["Location"]
+    before = page_state(app)
+    refused = client.post(f"/delegations/{visit_id}/delete")
+    assert refused.headers["Location"] == f"/delegations/{visit_id}"
+    assert "it is part of the history now" in html(client.get(refused.headers["Location"]))
+    assert page_state(app) == before
 
 
 def test_plan_task_page_lists_visits(client, login_as):
@@ -316,14 +311,7 @@ def test_plan_task_page_lists_visits(client, login_as):
 
 def test_the_list_pages_and_keeps_its_filter(client, login_as, app, monkeypatch):
     login_as("officer", locale="en")
-    for _ in range(3):
-        create(client)  # May 2026: past
-    monkeypatch.setitem(app.config, "PER_PAGE", 2)
-    first = html(client.get("/delegations/?when=past"))
-    assert "Page 1 of 2" in first
-    assert 'href="/delegations/?page=2&amp;when=past" rel="next"' in first
-    second = html(client.get("/delegations/?when=past&page=2"))
-    assert "Page 2 of 2" in second
-    assert 'href="/delegations/?page=1&amp;when=past" rel="prev"' in second
+    # May 2026: past
+    check_list_pages(client, app, monkeypatch, "/delegations/", "when=past", lambda: create(client))
     single = html(client.get("/delegations/?when=upcoming"))
     assert 'class="pagination"' not in single

@@ -4,8 +4,6 @@ letters, marking as sent, the approver right on the accounts page, the plan-task
 
 from __future__ import annotations
 
-import re
-import uuid
 from html import unescape
 
 import pytest
@@ -13,49 +11,42 @@ from sqlalchemy import select
 
 from diaspora.extensions import db as _db
 from diaspora.models import AuditEvent, Engagement, Outreach, User
-from tests.outreach_helpers import BODY_EN, BODY_VI, person, state
+from tests.outreach_helpers import BODY_EN, BODY_VI, person
+from tests.record_pages import (
+    check_edits,
+    check_list_pages,
+    check_second_click,
+    create_through,
+    errors,
+    form_values,
+    html,
+    page_state,
+)
 
 pytestmark = pytest.mark.usefixtures("seeded")
 
 
-def html(response) -> str:
-    return response.get_data(as_text=True)
-
-
-def errors(response) -> list[str]:
-    found = re.findall(r'class="field-error"[^>]*>([^<]*)<', html(response))
-    return [unescape(message).strip() for message in found]
-
-
-def page_state(app) -> dict:
-    with app.app_context():
-        return state()
+OUTREACH_FORM = {
+    "step": "save",
+    "title_vi": "Thư chúc Tết Bính Ngọ 2026",
+    "title_en": "Tết greetings 2026",
+    "body_vi": BODY_VI,
+    "body_en": BODY_EN,
+    "single_language": "",
+    "occasion": "tet",
+    "channel": "letter",
+    "document_number": "125/SNgV-LS",
+    "signatory": "Giám đốc Sở Ngoại vụ",
+    "plan_tasks": ["II.4"],
+}
 
 
 def form(**overrides) -> dict:
-    values = {
-        "entry_key": uuid.uuid4().hex,
-        "step": "save",
-        "title_vi": "Thư chúc Tết Bính Ngọ 2026",
-        "title_en": "Tết greetings 2026",
-        "body_vi": BODY_VI,
-        "body_en": BODY_EN,
-        "single_language": "",
-        "occasion": "tet",
-        "channel": "letter",
-        "document_number": "125/SNgV-LS",
-        "signatory": "Giám đốc Sở Ngoại vụ",
-        "plan_tasks": ["II.4"],
-    }
-    values.update(overrides)
-    return {key: value for key, value in values.items() if value is not None}
+    return form_values(OUTREACH_FORM, overrides)
 
 
 def create(client, **overrides) -> int:
-    response = client.post("/outreach/new", data=form(**overrides))
-    assert response.status_code == 302, errors(response)
-    with client.application.app_context():
-        return _db.session.scalar(select(Outreach.id).order_by(Outreach.id.desc()))
+    return create_through(client, "/outreach/new", Outreach, form(**overrides))
 
 
 def version_of(app, outreach_id: int) -> int:
@@ -164,16 +155,12 @@ def test_bad_input_keeps_everything_typed_and_saves_nothing(
 def test_edit_a_draft_and_a_stale_edit(client, login_as, app):
     login_as("officer", locale="en")
     outreach_id = create(client)
-    response = client.post(
-        f"/outreach/{outreach_id}/edit", data=form(version="1", signatory="Phó Giám đốc")
-    )
-    assert response.status_code == 302
-    before = page_state(app)
-    stale = client.post(f"/outreach/{outreach_id}/edit", data=form(version="1", signatory="X"))
-    assert stale.status_code == 409
-    assert "Someone else changed this outreach" in html(stale)
-    assert 'value="X"' in html(stale)  # the officer's input is kept
-    assert page_state(app) == before
+    check_edits(client, app, f"/outreach/{outreach_id}/edit", form, "signatory", "outreach")
+
+
+def test_a_second_click_on_save_creates_no_second_outreach(client, login_as, app):
+    login_as("officer", locale="en")
+    check_second_click(client, app, "/outreach/new", form(), "outreach")
 
 
 # --- approval ---
@@ -220,9 +207,17 @@ def test_approve_with_the_approver_right(client, login_as, app, make_user):
         assert row.status == "approved" and row.approved_by_id == officer.id
     # The approved text cannot be edited until it is returned to draft.
     assert client.get(f"/outreach/{outreach_id}/edit").status_code == 302
-    client.post(f"/outreach/{outreach_id}/reopen", data={"version": "2"})
+    reopened = client.post(f"/outreach/{outreach_id}/reopen", data={"version": "2"})
+    assert reopened.headers["Location"] == f"/outreach/{outreach_id}"
+    shown = html(client.get(reopened.headers["Location"]))
+    assert "The outreach is a draft again: it must be approved again." in shown
     with app.app_context():
         assert _db.session.get(Outreach, outreach_id).status == "draft"
+    again = client.post(f"/outreach/{outreach_id}/reopen", data={"version": "3"})
+    assert again.headers["Location"] == f"/outreach/{outreach_id}"
+    assert "Only an approved outreach that has not been sent can return to draft." in html(
+        client.get(again.headers["Location"])
+    )
 
 
 # --- recipients, letters, sending ---
@@ -325,7 +320,9 @@ def test_delete_a_draft(client, login_as, app):
     outreach_id = create(client)
     assert client.get(f"/outreach/{outreach_id}/delete").status_code == 200
     response = client.post(f"/outreach/{outreach_id}/delete", data={"version": "1"})
-    assert response.status_code == 302
+    assert response.status_code == 302 and response.headers["Location"] == "/outreach/"
+    shown = html(client.get("/outreach/"))
+    assert "The outreach “Thư chúc Tết Bính Ngọ 2026” was deleted." in shown
     with app.app_context():
         assert _db.session.get(Outreach, outreach_id) is None
         assert (
@@ -395,14 +392,4 @@ def test_plan_task_page_lists_outreach(client, login_as):
 
 def test_the_list_pages_and_keeps_its_filter(client, login_as, app, monkeypatch):
     login_as("officer", locale="en")
-    for _ in range(3):
-        create(client)
-    monkeypatch.setitem(app.config, "PER_PAGE", 2)
-    first = html(client.get("/outreach/?status=draft"))
-    assert "Page 1 of 2" in first
-    assert 'href="/outreach/?page=2&amp;status=draft" rel="next"' in first
-    assert 'rel="prev"' not in first
-    second = html(client.get("/outreach/?status=draft&page=2"))
-    assert "Page 2 of 2" in second
-    assert 'href="/outreach/?page=1&amp;status=draft" rel="prev"' in second
-    assert 'rel="next"' not in second
+    check_list_pages(client, app, monkeypatch, "/outreach/", "status=draft", lambda: create(client))

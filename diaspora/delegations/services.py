@@ -10,8 +10,7 @@ from datetime import date
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import select
 
 from diaspora.audit import services as audit
 from diaspora.audit.history import target_events
@@ -27,10 +26,19 @@ from diaspora.models import (
     DelegationContact,
     DelegationVisit,
     User,
-    utcnow,
 )
 from diaspora.plan.services import linked_to_task
-from diaspora.records import flush_versioned, page_of, saved_earlier, set_plan_tasks
+from diaspora.records import (
+    RecordConflict,
+    audit_saved,
+    created,
+    delete_audited,
+    listed_with_count,
+    page_of,
+    refuse_second_save,
+    save_versioned,
+    set_plan_tasks,
+)
 
 SCALAR_FIELDS = (
     "title",
@@ -45,21 +53,15 @@ SCALAR_FIELDS = (
 MAX_CONTACTS = 500
 
 
-class VisitChanged(Conflict):
-    def __init__(self, visit: DelegationVisit) -> None:
-        super().__init__(
-            _l(
-                "Someone else changed this visit after you opened it. Nothing has been saved: "
-                "read the current version, then try again."
-            )
-        )
-        self.visit = visit
+class VisitChanged(RecordConflict):
+    text = _l(
+        "Someone else changed this visit after you opened it. Nothing has been saved: "
+        "read the current version, then try again."
+    )
 
 
-class VisitAlreadySaved(Conflict):
-    def __init__(self, visit: DelegationVisit) -> None:
-        super().__init__(_l("This form was already saved; no second visit was created."))
-        self.visit = visit
+class VisitAlreadySaved(RecordConflict):
+    text = _l("This form was already saved; no second visit was created.")
 
 
 def _json(value: Any) -> Any:
@@ -89,14 +91,8 @@ def _apply(visit: DelegationVisit, values: VisitValues) -> None:
     set_plan_tasks(visit, values.plan_tasks)
 
 
-def _flush_versioned(visit: DelegationVisit) -> None:
-    flush_versioned(lambda: VisitChanged(visit))
-
-
 def create_visit(data: VisitData, *, actor: User, entry_key: str | None = None) -> DelegationVisit:
-    earlier = saved_earlier(DelegationVisit, entry_key)
-    if earlier is not None:
-        raise VisitAlreadySaved(earlier)
+    refuse_second_save(DelegationVisit, entry_key, VisitAlreadySaved)
     values = validate_visit(data, today=local_today())
     visit = DelegationVisit(
         created_by_id=actor.id,
@@ -109,15 +105,8 @@ def create_visit(data: VisitData, *, actor: User, entry_key: str | None = None) 
     db.session.add(visit)
     _apply(visit, values)
     db.session.flush()
-    audit.record(
-        "delegation.create",
-        actor=actor,
-        target_type="delegation",
-        target_id=visit.id,
-        details={
-            "changes": {key: [None, value] for key, value in snapshot(visit).items() if value},
-            "version": visit.version,
-        },
+    audit_saved(
+        "delegation.create", visit, created(snapshot(visit)), actor=actor, target_type="delegation"
     )
     return visit
 
@@ -126,22 +115,16 @@ def update_visit(
     visit: DelegationVisit, data: VisitData, *, expected_version: int, actor: User
 ) -> dict[str, list]:
     values = validate_visit(data, today=local_today())
-    before = snapshot(visit)
-    changes = audit.diff(before, _values_snapshot(values))
-    if not changes:
-        return {}
-    if expected_version != visit.version:
-        raise VisitChanged(visit)
-    visit.updated_at = utcnow()
-    _apply(visit, values)
-    _flush_versioned(visit)
-    audit.record(
-        "delegation.update",
-        actor=actor,
-        target_type="delegation",
-        target_id=visit.id,
-        details={"changes": changes, "version": visit.version},
+    changes = save_versioned(
+        visit,
+        snapshot(visit),
+        _values_snapshot(values),
+        expected_version=expected_version,
+        changed=VisitChanged,
+        apply=lambda: _apply(visit, values),
     )
+    if changes:
+        audit_saved("delegation.update", visit, changes, actor=actor, target_type="delegation")
     return changes
 
 
@@ -160,14 +143,7 @@ class VisitQuery:
 
 
 def list_visits(query: VisitQuery, *, today: date):
-    contacts = (
-        select(func.count(DelegationContact.id))
-        .where(DelegationContact.visit_id == DelegationVisit.id)
-        .scalar_subquery()
-    )
-    statement = select(DelegationVisit, contacts.label("contacts")).options(
-        selectinload(DelegationVisit.plan_tasks)
-    )
+    statement = listed_with_count(DelegationVisit, DelegationContact.visit_id, "contacts")
     if query.upcoming is True:
         statement = statement.where(DelegationVisit.end_date >= today)
     elif query.upcoming is False:
@@ -191,15 +167,8 @@ def delete_visit(visit: DelegationVisit, *, actor: User) -> None:
         raise Conflict(
             _l("The meetings of this visit are recorded: it is part of the history now.")
         )
-    visit_id, title = visit.id, visit.title
-    db.session.delete(visit)
-    db.session.flush()
-    audit.record(
-        "delegation.delete",
-        actor=actor,
-        target_type="delegation",
-        target_id=visit_id,
-        details={"title": title},
+    delete_audited(
+        visit, "delegation.delete", actor=actor, target_type="delegation", title=visit.title
     )
 
 

@@ -42,7 +42,7 @@ from diaspora.models import Contact
 from diaspora.plan.services import list_plan_tasks
 from diaspora.records import PageInfo
 from diaspora.reference.services import taxonomy
-from diaspora.saving import save_edit, save_new
+from diaspora.saving import RecordKind, run_step, submit_edit, submit_new
 from diaspora.search.query import SearchQuery
 from diaspora.search.services import matching_ids
 from diaspora.transfer.views import download
@@ -51,6 +51,9 @@ bp = Blueprint("delegations", __name__, url_prefix="/delegations")
 hooks.register()
 
 FINDER_LIMIT = 100
+VISITS = RecordKind(
+    "visit_id", services.get_visit, services.VisitAlreadySaved, services.VisitChanged
+)
 
 
 def _actor():
@@ -102,27 +105,21 @@ def new():
     if not form.is_submitted():
         start_entry(form, request.args.getlist("task"))
         return _form_page(form)
-    if form.validate_on_submit():
-        visit, answer = save_new(
-            form,
-            lambda: services.create_visit(
-                form.to_data(), actor=_actor(), entry_key=form.entry_key.data or None
+    return submit_new(
+        form,
+        lambda: services.create_visit(
+            form.to_data(), actor=_actor(), entry_key=form.entry_key.data or None
+        ),
+        VISITS,
+        saved=lambda visit: (
+            _(
+                "The visit “%(title)s” was saved. Now choose the contacts to meet.",
+                title=visit.title,
             ),
-            already_saved=services.VisitAlreadySaved,
-            earlier_url=lambda error: url_for(".show", visit_id=error.visit.id),
-        )
-        if answer is not None:
-            return answer
-        if visit is not None:
-            flash(
-                _(
-                    "The visit “%(title)s” was saved. Now choose the contacts to meet.",
-                    title=visit.title,
-                ),
-                "success",
-            )
-            return redirect(url_for(".contacts", visit_id=visit.id))
-    return _form_page(form, status=422 if form.errors else 200)
+            url_for(".contacts", visit_id=visit.id),
+        ),
+        page=lambda status: _form_page(form, status=status),
+    )
 
 
 @bp.route("/<int:visit_id>/edit", methods=["GET", "POST"])
@@ -134,23 +131,16 @@ def edit(visit_id: int):
     if not form.is_submitted():
         form.load(visit)
         return _form_page(form, visit)
-    if form.validate_on_submit():
-        changes, status = save_edit(
-            form,
-            lambda: services.update_visit(
-                visit, form.to_data(), expected_version=form.expected_version(), actor=_actor()
-            ),
-            changed=services.VisitChanged,
-            current_version=lambda: services.get_visit(visit_id).version,
-        )
-        if changes is None:
-            return _form_page(form, visit, status=status)
-        if changes:
-            flash(_("Changes saved."), "success")
-        else:
-            flash(_("Nothing to save: the visit already has these values."), "info")
-        return redirect(url_for(".show", visit_id=visit.id))
-    return _form_page(form, visit, status=422 if form.errors else 200)
+    return submit_edit(
+        form,
+        visit,
+        lambda: services.update_visit(
+            visit, form.to_data(), expected_version=form.expected_version(), actor=_actor()
+        ),
+        VISITS,
+        unchanged=_("Nothing to save: the visit already has these values."),
+        page=lambda status: _form_page(form, visit, status=status),
+    )
 
 
 @bp.route("/<int:visit_id>")
@@ -174,16 +164,12 @@ def delete(visit_id: int):
     visit = services.get_visit(visit_id)
     form = ConfirmForm()
     if form.validate_on_submit():
-        title = visit.title
-        try:
-            services.delete_visit(visit, actor=_actor())
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error.message), "error")
-            return redirect(url_for(".show", visit_id=visit_id))
-        db.session.commit()
-        flash(_("The visit “%(title)s” was deleted.", title=title), "success")
-        return redirect(url_for(".index"))
+        return run_step(
+            lambda: services.delete_visit(visit, actor=_actor()),
+            done=_("The visit “%(title)s” was deleted.", title=visit.title),
+            done_url=url_for(".index"),
+            failed_url=url_for(".show", visit_id=visit_id),
+        )
     return render_template("delegations/delete.html", visit=visit, form=form)
 
 

@@ -14,8 +14,6 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
 
 from diaspora.audit import services as audit
 from diaspora.audit.history import target_events
@@ -41,7 +39,18 @@ from diaspora.outreach.labels import CHANNELS
 from diaspora.outreach.recipients import eligible_letters, language_for
 from diaspora.outreach.validation import OutreachValues, approval_errors, validate_outreach
 from diaspora.plan.services import linked_to_task
-from diaspora.records import flush_versioned, page_of, saved_earlier, set_plan_tasks
+from diaspora.records import (
+    RecordConflict,
+    audit_saved,
+    created,
+    delete_audited,
+    flush_versioned,
+    listed_with_count,
+    page_of,
+    refuse_second_save,
+    save_versioned,
+    set_plan_tasks,
+)
 
 SCALAR_FIELDS = (
     "title_vi",
@@ -62,23 +71,17 @@ ENGAGEMENT_TYPES = {
 }
 
 
-class OutreachChanged(Conflict):
+class OutreachChanged(RecordConflict):
     """Someone saved the outreach after the page was opened."""
 
-    def __init__(self, outreach: Outreach) -> None:
-        super().__init__(
-            _l(
-                "Someone else changed this outreach after you opened it. Nothing has been "
-                "saved: read the current version, then try again."
-            )
-        )
-        self.outreach = outreach
+    text = _l(
+        "Someone else changed this outreach after you opened it. Nothing has been "
+        "saved: read the current version, then try again."
+    )
 
 
-class OutreachAlreadySaved(Conflict):
-    def __init__(self, outreach: Outreach) -> None:
-        super().__init__(_l("This form was already saved; no second outreach was created."))
-        self.outreach = outreach
+class OutreachAlreadySaved(RecordConflict):
+    text = _l("This form was already saved; no second outreach was created.")
 
 
 def snapshot(outreach: Outreach) -> dict[str, Any]:
@@ -128,22 +131,14 @@ def _flush_versioned(outreach: Outreach) -> None:
 
 
 def create_outreach(data: OutreachData, *, actor: User, entry_key: str | None = None) -> Outreach:
-    earlier = saved_earlier(Outreach, entry_key)
-    if earlier is not None:
-        raise OutreachAlreadySaved(earlier)
+    refuse_second_save(Outreach, entry_key, OutreachAlreadySaved)
     values = validate_outreach(data)
     outreach = Outreach(created_by_id=actor.id, entry_key=entry_key or None)
     db.session.add(outreach)
     _apply(outreach, values)
     db.session.flush()
-    changes = {key: [None, value] for key, value in snapshot(outreach).items() if value}
-    audit.record(
-        "outreach.create",
-        actor=actor,
-        target_type="outreach",
-        target_id=outreach.id,
-        details={"changes": _summary(changes), "version": outreach.version},
-    )
+    changes = _summary(created(snapshot(outreach)))
+    audit_saved("outreach.create", outreach, changes, actor=actor, target_type="outreach")
     return outreach
 
 
@@ -156,23 +151,23 @@ def update_outreach(
             _l("Only a draft can be edited: return the outreach to draft first."),
         )
     values = validate_outreach(data)
-    before = snapshot(outreach)
-    changes = audit.diff(before, _values_snapshot(values))
-    if not changes:
-        return {}
-    if expected_version != outreach.version:
-        raise OutreachChanged(outreach)
-    outreach.updated_at = utcnow()
-    _apply(outreach, values)
-    _refresh_languages(outreach)
-    _flush_versioned(outreach)
-    audit.record(
-        "outreach.update",
-        actor=actor,
-        target_type="outreach",
-        target_id=outreach.id,
-        details={"changes": _summary(changes), "version": outreach.version},
+
+    def apply() -> None:
+        _apply(outreach, values)
+        _refresh_languages(outreach)
+
+    changes = save_versioned(
+        outreach,
+        snapshot(outreach),
+        _values_snapshot(values),
+        expected_version=expected_version,
+        changed=OutreachChanged,
+        apply=apply,
     )
+    if changes:
+        audit_saved(
+            "outreach.update", outreach, _summary(changes), actor=actor, target_type="outreach"
+        )
     return changes
 
 
@@ -191,14 +186,7 @@ class OutreachQuery:
 
 
 def list_outreach(query: OutreachQuery):
-    recipients = (
-        select(func.count(OutreachRecipient.id))
-        .where(OutreachRecipient.outreach_id == Outreach.id)
-        .scalar_subquery()
-    )
-    statement = select(Outreach, recipients.label("recipients")).options(
-        selectinload(Outreach.plan_tasks)
-    )
+    statement = listed_with_count(Outreach, OutreachRecipient.outreach_id, "recipients")
     if query.status:
         statement = statement.where(Outreach.status == query.status)
     statement = statement.order_by(Outreach.updated_at.desc(), Outreach.id.desc())
@@ -344,14 +332,10 @@ def delete_outreach(outreach: Outreach, *, actor: User) -> None:
     """A draft or an approved record not yet sent can be deleted; a sent one is history."""
     if outreach.status == OutreachStatus.SENT:
         raise Conflict(_l("A sent outreach cannot be deleted: it is part of the history."))
-    outreach_id = outreach.id
-    title = outreach.display_title
-    db.session.delete(outreach)
-    db.session.flush()
-    audit.record(
+    delete_audited(
+        outreach,
         "outreach.delete",
         actor=actor,
         target_type="outreach",
-        target_id=outreach_id,
-        details={"title": title},
+        title=outreach.display_title,
     )

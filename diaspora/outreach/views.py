@@ -46,10 +46,13 @@ from diaspora.outreach.labels import (
 from diaspora.outreach.validation import placeholder_list
 from diaspora.plan.services import list_plan_tasks
 from diaspora.records import PageInfo
-from diaspora.saving import save_edit, save_new
+from diaspora.saving import RecordKind, run_step, submit_edit, submit_new
 
 bp = Blueprint("outreach", __name__, url_prefix="/outreach")
 hooks.register()
+OUTREACH = RecordKind(
+    "outreach_id", services.get_outreach, services.OutreachAlreadySaved, services.OutreachChanged
+)
 
 
 @bp.app_template_filter("outreach_status")
@@ -148,27 +151,21 @@ def new():
         return _form_page(form)
     if form.step.data == PREVIEW:
         return _form_page(form, preview=_preview(form))
-    if form.validate_on_submit():
-        outreach, answer = save_new(
-            form,
-            lambda: services.create_outreach(
-                form.to_data(), actor=current_actor(), entry_key=form.entry_key.data or None
+    return submit_new(
+        form,
+        lambda: services.create_outreach(
+            form.to_data(), actor=current_actor(), entry_key=form.entry_key.data or None
+        ),
+        OUTREACH,
+        saved=lambda outreach: (
+            _(
+                "The outreach “%(title)s” was saved as a draft. Now choose its recipients.",
+                title=outreach.display_title,
             ),
-            already_saved=services.OutreachAlreadySaved,
-            earlier_url=lambda error: url_for(".show", outreach_id=error.outreach.id),
-        )
-        if answer is not None:
-            return answer
-        if outreach is not None:
-            flash(
-                _(
-                    "The outreach “%(title)s” was saved as a draft. Now choose its recipients.",
-                    title=outreach.display_title,
-                ),
-                "success",
-            )
-            return redirect(url_for(".recipients_page", outreach_id=outreach.id))
-    return _form_page(form, status=422 if form.errors else 200)
+            url_for(".recipients_page", outreach_id=outreach.id),
+        ),
+        page=lambda status: _form_page(form, status=status),
+    )
 
 
 @bp.route("/<int:outreach_id>/edit", methods=["GET", "POST"])
@@ -185,26 +182,19 @@ def edit(outreach_id: int):
         return _form_page(form, outreach)
     if form.step.data == PREVIEW:
         return _form_page(form, outreach, preview=_preview(form, outreach))
-    if form.validate_on_submit():
-        changes, status = save_edit(
-            form,
-            lambda: services.update_outreach(
-                outreach,
-                form.to_data(),
-                expected_version=form.expected_version(),
-                actor=current_actor(),
-            ),
-            changed=services.OutreachChanged,
-            current_version=lambda: services.get_outreach(outreach_id).version,
-        )
-        if changes is None:
-            return _form_page(form, outreach, status=status)
-        if changes:
-            flash(_("Changes saved."), "success")
-        else:
-            flash(_("Nothing to save: the outreach already has these values."), "info")
-        return redirect(url_for(".show", outreach_id=outreach.id))
-    return _form_page(form, outreach, status=422 if form.errors else 200)
+    return submit_edit(
+        form,
+        outreach,
+        lambda: services.update_outreach(
+            outreach,
+            form.to_data(),
+            expected_version=form.expected_version(),
+            actor=current_actor(),
+        ),
+        OUTREACH,
+        unchanged=_("Nothing to save: the outreach already has these values."),
+        page=lambda status: _form_page(form, outreach, status=status),
+    )
 
 
 # --- show and workflow ---
@@ -270,16 +260,30 @@ def approve(outreach_id: int):
 def reopen(outreach_id: int):
     outreach = services.get_outreach(outreach_id)
     form = VersionForm()
-    if form.validate_on_submit():
-        try:
-            services.reopen_outreach(outreach, actor=current_actor())
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error.message), "error")
-        else:
-            db.session.commit()
-            flash(_("The outreach is a draft again: it must be approved again."), "success")
-    return redirect(url_for(".show", outreach_id=outreach_id))
+    show = url_for(".show", outreach_id=outreach_id)
+    if not form.validate_on_submit():
+        return redirect(show)
+    return run_step(
+        lambda: services.reopen_outreach(outreach, actor=current_actor()),
+        done=_("The outreach is a draft again: it must be approved again."),
+        done_url=show,
+        failed_url=show,
+    )
+
+
+def _sent_message(outreach, count: int) -> str:
+    """What marking as sent recorded: a greeting letter for letters and emails."""
+    if outreach.engagement and outreach.engagement.type == "greeting_letter":
+        return ngettext(
+            "Marked as sent: a greeting-letter engagement was recorded with %(num)d recipient.",
+            "Marked as sent: a greeting-letter engagement was recorded with %(num)d recipients.",
+            count,
+        )
+    return ngettext(
+        "Marked as sent: an engagement was recorded with %(num)d recipient.",
+        "Marked as sent: an engagement was recorded with %(num)d recipients.",
+        count,
+    )
 
 
 @bp.route("/<int:outreach_id>/send", methods=["GET", "POST"])
@@ -289,29 +293,13 @@ def send(outreach_id: int):
     form = VersionForm()
     letters, left_out = recipients.eligible_letters(outreach)
     if form.validate_on_submit():
-        try:
-            services.mark_sent(outreach, actor=current_actor())
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error.message), "error")
-            return redirect(url_for(".show", outreach_id=outreach_id))
-        db.session.commit()
-        flash(
-            ngettext(
-                "Marked as sent: a greeting-letter engagement was recorded with %(num)d recipient.",
-                "Marked as sent: a greeting-letter engagement was recorded with %(num)d "
-                "recipients.",
-                len(letters),
-            )
-            if outreach.engagement and outreach.engagement.type == "greeting_letter"
-            else ngettext(
-                "Marked as sent: an engagement was recorded with %(num)d recipient.",
-                "Marked as sent: an engagement was recorded with %(num)d recipients.",
-                len(letters),
-            ),
-            "success",
+        show = url_for(".show", outreach_id=outreach_id)
+        return run_step(
+            lambda: services.mark_sent(outreach, actor=current_actor()),
+            done=lambda: _sent_message(outreach, len(letters)),
+            done_url=show,
+            failed_url=show,
         )
-        return redirect(url_for(".show", outreach_id=outreach_id))
     return render_template(
         "outreach/send.html",
         outreach=outreach,
@@ -329,16 +317,12 @@ def delete(outreach_id: int):
     outreach = services.get_outreach(outreach_id)
     form = VersionForm()
     if form.validate_on_submit():
-        title = outreach.display_title
-        try:
-            services.delete_outreach(outreach, actor=current_actor())
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error.message), "error")
-            return redirect(url_for(".show", outreach_id=outreach_id))
-        db.session.commit()
-        flash(_("The outreach “%(title)s” was deleted.", title=title), "success")
-        return redirect(url_for(".index"))
+        return run_step(
+            lambda: services.delete_outreach(outreach, actor=current_actor()),
+            done=_("The outreach “%(title)s” was deleted.", title=outreach.display_title),
+            done_url=url_for(".index"),
+            failed_url=url_for(".show", outreach_id=outreach_id),
+        )
     return render_template(
         "outreach/delete.html",
         outreach=outreach,
