@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from diaspora.extensions import db as _db
-from diaspora.models import Category
+from diaspora.models import AuditEvent, Category
 from tests.conftest import login
 
 
@@ -48,6 +48,20 @@ def test_admin_adds_renames_deactivates_and_deletes(app, client, login_as):
         assert (row.name_vi, row.active) == ("Đầu bếp, ẩm thực", False)
     assert client.post(f"/categories/{row_id}/delete").status_code == 302
     assert "chef" not in _codes(app)
+    with app.app_context():
+        events = _db.session.scalars(
+            _db.select(AuditEvent).where(AuditEvent.target_type == "category")
+        ).all()
+        assert [event.action for event in events] == [
+            "category.create",
+            "category.update",
+            "category.deactivate",
+            "category.delete",
+        ]
+        assert {event.target_id for event in events} == {row_id}
+        assert events[0].details == {"code": "chef", "name_vi": "Đầu bếp", "name_en": "Chef"}
+        assert events[1].details == {"name_vi": ["Đầu bếp", "Đầu bếp, ẩm thực"]}
+        assert events[3].details["name_vi"] == "Đầu bếp, ẩm thực"
 
 
 @pytest.mark.usefixtures("seeded")

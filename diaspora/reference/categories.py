@@ -13,14 +13,18 @@ from importlib import resources
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 
-from diaspora.audit import services as audit
-from diaspora.errors import Conflict, NotFound, ValidationFailed
+from diaspora.errors import NotFound, ValidationFailed
 from diaspora.extensions import db
 from diaspora.models import Category, User, contact_categories
-from diaspora.reference.events import notify_reference_change
+from diaspora.reference.rows import (
+    add_row,
+    code_and_names,
+    delete_unused,
+    set_active,
+    update_row,
+)
 from diaspora.text import clean
 
-MAX_NAME = 200
 MAX_CODE = 32
 
 
@@ -75,22 +79,16 @@ class CategoryData:
 
 
 def _validate(data: CategoryData, *, current: Category | None = None) -> dict:
-    errors: dict[str, list] = {}
     code = clean(data.code).lower()
-    if not code or len(code) > MAX_CODE or not all(ch.isalnum() or ch in "-_" for ch in code):
-        errors["code"] = [_l("Use 1 to 32 letters, digits, dashes or underscores.")]
-    else:
-        clash = db.session.scalar(db.select(Category).where(Category.code == code))
-        if clash is not None and clash is not current:
-            errors["code"] = [_l("Another category already uses this code.")]
-    values = {"code": code}
-    for key in ("name_vi", "name_en"):
-        text = clean(getattr(data, key))
-        if not text:
-            errors[key] = [_l("Enter the name in both languages.")]
-        elif len(text) > MAX_NAME:
-            errors[key] = [_l("At most %(n)d characters.", n=MAX_NAME)]
-        values[key] = text
+    values, errors = code_and_names(
+        Category,
+        data,
+        code,
+        current=current,
+        fits=0 < len(code) <= MAX_CODE and all(ch.isalnum() or ch in "-_" for ch in code),
+        misfit=_l("Use 1 to 32 letters, digits, dashes or underscores."),
+        clash=_l("Another category already uses this code."),
+    )
     if errors:
         raise ValidationFailed(errors)
     return values
@@ -100,49 +98,27 @@ def add_category(data: CategoryData, *, actor: User) -> Category:
     values = _validate(data)
     last = db.session.scalar(db.select(func.max(Category.position))) or 0
     row = Category(**values, position=last + 1, seeded=False)
-    db.session.add(row)
-    db.session.flush()
-    audit.record(
-        "category.create", actor=actor, target_type="category", target_id=row.id, details=values
-    )
-    return row
+    return add_row(row, values, actor=actor, action="category.create", target_type="category")
 
 
 def update_category(row: Category, data: CategoryData, *, actor: User) -> dict:
     values = _validate(data, current=row)
-    changes = audit.apply_changes(
-        row, values, action="category.update", actor=actor, target_type="category"
+    return update_row(
+        row, values, actor=actor, action="category.update", target_type="category", kind="category"
     )
-    if changes:
-        notify_reference_change("category", row.id)
-    return changes
 
 
 def set_category_active(row: Category, active: bool, *, actor: User) -> None:
     """A deactivated category is no longer offered; contacts that have it keep it."""
-    if row.active == active:
-        return
-    row.active = active
-    db.session.flush()
-    audit.record(
-        "category.activate" if active else "category.deactivate",
-        actor=actor,
-        target_type="category",
-        target_id=row.id,
-    )
+    set_active(row, active, actor=actor, prefix="category", target_type="category")
 
 
 def delete_category(row: Category, *, actor: User) -> None:
-    if category_usage(row):
-        raise Conflict(_l("This category is in use; deactivate it instead of deleting it."))
-    snapshot = {"code": row.code, "name_vi": row.name_vi, "name_en": row.name_en}
-    category_id = row.id
-    db.session.delete(row)
-    db.session.flush()
-    audit.record(
-        "category.delete",
+    delete_unused(
+        row,
+        in_use=bool(category_usage(row)),
+        refusal=_l("This category is in use; deactivate it instead of deleting it."),
         actor=actor,
+        action="category.delete",
         target_type="category",
-        target_id=category_id,
-        details=snapshot,
     )

@@ -13,12 +13,17 @@ from importlib import resources
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 
-from diaspora.audit import services as audit
-from diaspora.errors import Conflict, NotFound, ValidationFailed
+from diaspora.errors import NotFound, ValidationFailed
 from diaspora.extensions import db
 from diaspora.models import Agency, ExpertiseField, PlanTask, PlanTaskAgency, User
 from diaspora.reference.categories import seed_categories
-from diaspora.reference.events import notify_reference_change
+from diaspora.reference.rows import (
+    add_row,
+    code_and_names,
+    delete_unused,
+    set_active,
+    update_row,
+)
 from diaspora.text import clean
 
 FIELD_IN_USE_CHECKS: list = []  # callables(field_id) -> int, registered by features using fields
@@ -169,22 +174,16 @@ class FieldData:
 
 
 def _validate_field(data: FieldData, *, current: ExpertiseField | None = None) -> dict:
-    errors: dict[str, list[str]] = {}
     code = clean(data.code).upper()
-    if not code or len(code) > 16 or not all(ch.isalnum() or ch in ".-_" for ch in code):
-        errors["code"] = [_l("Use 1 to 16 letters, digits, dots or dashes.")]
-    else:
-        clash = db.session.scalar(db.select(ExpertiseField).where(ExpertiseField.code == code))
-        if clash is not None and clash is not current:
-            errors["code"] = [_l("Another field already uses this code.")]
-    values = {"code": code}
-    for key, label in (("name_vi", "name_vi"), ("name_en", "name_en")):
-        text = clean(getattr(data, key))
-        if not text:
-            errors[label] = [_l("Enter the name in both languages.")]
-        elif len(text) > 200:
-            errors[label] = [_l("At most %(n)d characters.", n=200)]
-        values[key] = text
+    values, errors = code_and_names(
+        ExpertiseField,
+        data,
+        code,
+        current=current,
+        fits=0 < len(code) <= 16 and all(ch.isalnum() or ch in ".-_" for ch in code),
+        misfit=_l("Use 1 to 16 letters, digits, dots or dashes."),
+        clash=_l("Another field already uses this code."),
+    )
     parent = None
     if data.parent_id:
         parent = db.session.get(ExpertiseField, data.parent_id)
@@ -210,22 +209,19 @@ def add_field(data: FieldData, *, actor: User) -> ExpertiseField:
         )
     )
     row = ExpertiseField(**values, position=(siblings or 0) + 1, seeded=False)
-    db.session.add(row)
-    db.session.flush()
-    audit.record(
-        "field.create", actor=actor, target_type="expertise_field", target_id=row.id, details=values
-    )
-    return row
+    return add_row(row, values, actor=actor, action="field.create", target_type="expertise_field")
 
 
 def update_field(row: ExpertiseField, data: FieldData, *, actor: User) -> dict:
     values = _validate_field(data, current=row)
-    changes = audit.apply_changes(
-        row, values, action="field.update", actor=actor, target_type="expertise_field"
+    return update_row(
+        row,
+        values,
+        actor=actor,
+        action="field.update",
+        target_type="expertise_field",
+        kind="field",
     )
-    if changes:
-        notify_reference_change("field", row.id)
-    return changes
 
 
 def field_usage(row: ExpertiseField) -> int:
@@ -234,30 +230,16 @@ def field_usage(row: ExpertiseField) -> int:
 
 def set_field_active(row: ExpertiseField, active: bool, *, actor: User) -> None:
     """Deactivation hides a field from choices; rows using it keep it."""
-    if row.active == active:
-        return
-    row.active = active
-    db.session.flush()
-    audit.record(
-        "field.activate" if active else "field.deactivate",
-        actor=actor,
-        target_type="expertise_field",
-        target_id=row.id,
-    )
+    set_active(row, active, actor=actor, prefix="field", target_type="expertise_field")
 
 
 def delete_field(row: ExpertiseField, *, actor: User) -> None:
     """Only a field nobody uses and with no subfields can be deleted; otherwise deactivate it."""
-    if row.children or field_usage(row):
-        raise Conflict(_l("This field is in use; deactivate it instead of deleting it."))
-    snapshot = {"code": row.code, "name_vi": row.name_vi, "name_en": row.name_en}
-    field_id = row.id
-    db.session.delete(row)
-    db.session.flush()
-    audit.record(
-        "field.delete",
+    delete_unused(
+        row,
+        in_use=bool(row.children or field_usage(row)),
+        refusal=_l("This field is in use; deactivate it instead of deleting it."),
         actor=actor,
+        action="field.delete",
         target_type="expertise_field",
-        target_id=field_id,
-        details=snapshot,
     )
