@@ -31,6 +31,28 @@ class SearchQuery:
     per_page: int = 50
     extra: dict = field(default_factory=dict, compare=False, hash=False)
 
+    @property
+    def filter_count(self) -> int:
+        """How many filter values are chosen, beyond the search text: the search page shows it
+        on its filter panel, folded on a phone."""
+        chosen = (self.city.strip(), self.origin.strip(), self.not_engaged_years, self.engaged_year)
+        return (
+            sum(
+                len(values)
+                for values in (
+                    self.countries,
+                    self.fields,
+                    self.categories,
+                    self.languages,
+                    self.willing,
+                    self.organizations,
+                    self.statuses,
+                )
+            )
+            + sum(1 for value in chosen if value)
+            + int(self.legal_basis_present is not None)
+        )
+
     def with_page(self, page: int) -> SearchQuery:
         return replace(self, page=page)
 

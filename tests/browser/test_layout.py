@@ -1,11 +1,14 @@
 """Every main page works on a phone (375×740) and a laptop (1280×800), in Vietnamese.
 
 For each page and width: the page itself never scrolls sideways (a wide table scrolls inside its
-own wrapper, `.table-wrap`), the main navigation can be reached (on a phone through the menu
-button, with the keyboard alone; without JavaScript the menu stays open), no inline script or
-handler is used (the CSP forbids them), chart labels are not cut off, and form fields are wide
-enough to type in. One administrator session walks all the pages;
-a screenshot of each page at each width lands in test-results/screenshots/layout-*.png.
+own wrapper, `.table-wrap`), the header is one row (the main menu's links aside: on a laptop they
+are a row of their own; on a phone they and the account controls fold behind the menu button),
+the main navigation can be reached (on a phone through the menu button, with the keyboard alone;
+without JavaScript the menu stays open), no inline script or handler is used (the CSP forbids
+them), chart labels are not cut off, and form fields are wide enough to type in. One
+administrator session walks all the pages; a screenshot of each page at each width lands in
+test-results/screenshots/layout-*.png. On the search page the results come first on a phone:
+the filters fold behind a summary that says how many are in use.
 """
 
 from __future__ import annotations
@@ -111,6 +114,29 @@ NAV_LINKS = """
   return {text: a.textContent.trim(), shown: rect.width > 0 && rect.height > 0,
           inside: rect.left >= 0 && rect.right <= window.innerWidth + 1};
 })
+"""
+
+
+# How many rows the header's own items (brand, menu button, language, account) take; the
+# main menu's links are left out: on a laptop they are a row of their own below.
+HEADER_ROWS = """
+() => {
+  const boxes = [...document.querySelectorAll('.site-header nav > ul:not(#nav-links) > li')]
+    .map((li) => li.getBoundingClientRect())
+    .filter((box) => box.width > 0 && box.height > 0)
+    .sort((a, b) => a.top - b.top);
+  let rows = 0;
+  let bottom = -Infinity;
+  for (const box of boxes) {
+    if (box.top >= bottom - 1) {
+      rows += 1;  // starts below the row so far
+      bottom = box.bottom;
+    } else {
+      bottom = Math.max(bottom, box.bottom);
+    }
+  }
+  return rows;
+}
 """
 
 
@@ -236,6 +262,8 @@ def _check_nav(page, width: str, signed_in: bool) -> list[str]:
         problems.append("menu button does not say it is expanded")
     problems += [f"menu link {link['text']} not shown" for link in opened if not link["shown"]]
     problems += [f"menu link {link['text']} off screen" for link in opened if not link["inside"]]
+    if not page.locator(".nav-account button[name=lang]").is_visible():
+        problems.append("no language switch in the opened menu")
     page.keyboard.press("Space")
     if any(link["shown"] for link in page.evaluate(NAV_LINKS)):
         problems.append("menu does not close again")
@@ -250,7 +278,10 @@ def _check(page, live_server, name: str, problems: list[str], *, signed_in: bool
     """Measure the page as loaded at both widths; keep a screenshot of each."""
     for width, size in (("laptop", LAPTOP), ("phone", PHONE)):
         page.set_viewport_size(size)
-        found = page.evaluate(MEASURE, width == "phone") + _check_nav(page, width, signed_in)
+        found = page.evaluate(MEASURE, width == "phone")
+        rows = page.evaluate(HEADER_ROWS)
+        found += [f"header takes {rows} rows"] if rows != 1 else []
+        found += _check_nav(page, width, signed_in)
         problems += [f"{name} @{width}: {problem}" for problem in found]
         live_server.screenshot(page, f"layout-{name}-{width}")
 
@@ -304,3 +335,56 @@ def test_pages_fit_a_phone_and_a_laptop(live_server, browser, page):
 
     assert csp_errors == []
     assert problems == [], "\n".join(problems)
+
+
+def test_search_results_come_first_on_a_phone(live_server, browser, page):
+    """On a phone the first result shows without scrolling: the filters are folded behind a
+    summary that counts the filters in use and opens with the keyboard; on a laptop they stay
+    beside the results, with no summary. Without JavaScript they simply stay open."""
+    live_server.create_user("officer")
+    admin = live_server.create_user("admin")
+    _seed(live_server.app)
+    live_server.sign_in(page, admin)
+    url = live_server.url + "/search/?country=JP&city=Tokyo&sort=name"  # two filters in use
+    summary = page.locator(".filters-panel > summary")
+    japan = page.locator(".filters input[name=country][value=JP]")
+    for width, size in (("phone", PHONE), ("laptop", LAPTOP)):
+        page.set_viewport_size(size)
+        page.goto(url)
+        first = page.locator(".results tbody tr").first.get_by_role("link").first
+        box = first.bounding_box()
+        assert box is not None, width
+        # On a phone it shows whole as the page opens; on a laptop (the menu's links take three
+        # rows for an administrator) it starts on the first screen.
+        end = box["y"] + (box["height"] if width == "phone" else 0)
+        assert end < size["height"], (width, box)
+        assert page.evaluate(HEADER_ROWS) == 1, width
+        live_server.screenshot(page, f"layout-search-first-result-{width}")
+        if width == "laptop":
+            assert not summary.is_visible() and japan.is_visible()
+            continue
+        assert summary.is_visible() and not japan.is_visible()
+        assert " ".join(summary.inner_text().split()) == "Bộ lọc 2 đang áp dụng"
+        summary.focus()
+        page.keyboard.press("Enter")
+        assert japan.is_visible() and japan.is_checked()
+        page.keyboard.press("Enter")
+        assert not japan.is_visible()
+        # The account controls are in the opened menu, and the account menu stays on screen.
+        page.locator(".nav-toggle").click()
+        page.locator(".nav-account details.dropdown > summary").click()
+        link = page.get_by_role("link", name="Đổi mật khẩu")
+        box = link.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= size["width"]
+
+    plain = browser.new_context(
+        storage_state=page.context.storage_state(), java_script_enabled=False, viewport=PHONE
+    )
+    try:
+        plain_page = plain.new_page()
+        plain_page.goto(url)
+        assert plain_page.locator(".filters input[name=country][value=JP]").is_visible()
+        plain_page.locator(".filters-panel > summary").click()  # still folds, by itself
+        assert not plain_page.locator(".filters input[name=country][value=JP]").is_visible()
+    finally:
+        plain.close()
