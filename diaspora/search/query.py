@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field, replace
 
 SORTS = ("relevance", "name", "updated")
@@ -9,6 +10,8 @@ WILLINGNESS = ("advise", "invest", "host_delegation", "promote_products", "teach
 MAX_PER_PAGE = 200
 MAX_TEXT = 200  # characters of free text that count; the rest is ignored
 MAX_TERMS = 12  # words of free text that count
+# The SearchQuery fields that filter nothing; every other one is a filter.
+NOT_FILTERS = ("text", "sort", "page", "per_page", "extra")
 
 
 @dataclass(frozen=True)
@@ -35,22 +38,10 @@ class SearchQuery:
     def filter_count(self) -> int:
         """How many filter values are chosen, beyond the search text: the search page shows it
         on its filter panel, folded on a phone."""
-        chosen = (self.city.strip(), self.origin.strip(), self.not_engaged_years, self.engaged_year)
-        return (
-            sum(
-                len(values)
-                for values in (
-                    self.countries,
-                    self.fields,
-                    self.categories,
-                    self.languages,
-                    self.willing,
-                    self.organizations,
-                    self.statuses,
-                )
-            )
-            + sum(1 for value in chosen if value)
-            + int(self.legal_basis_present is not None)
+        return sum(
+            _chosen(getattr(self, item.name))
+            for item in dataclasses.fields(self)
+            if item.name not in NOT_FILTERS
         )
 
     def with_page(self, page: int) -> SearchQuery:
@@ -75,3 +66,13 @@ class SearchQuery:
                 self.engaged_year,
             )
         )
+
+
+def _chosen(value: object) -> int:
+    """How many values a filter holds: each of a list, a text that is not blank, a flag or a
+    number that is set."""
+    if isinstance(value, tuple):
+        return len(value)
+    if isinstance(value, str):
+        return int(bool(value.strip()))
+    return int(value is not None)
