@@ -1,7 +1,8 @@
-"""Answering a posted form in a view, the same way for delegation visits and outreach: commit on
-success; on failure roll back and put the service's messages on the form; a form already saved
-goes to the record it created; an edit made on a stale version answers 409 with the officer's
-input kept, now based on the current version; a step that fails says why on the next page.
+"""The answers views give for the records officers prepare (delegation visits, outreach), the
+same way for both: a list page; a posted form, committed on success, on failure rolled back with
+the service's messages on the form; a form already saved going to the record it created; an
+edit made on a stale version answering 409 with the officer's input kept, now based on the
+current version; a workflow step that fails saying why on the next page.
 
 Views stay in charge of what they say and where they go next: they pass the messages, the
 addresses and how to draw their form page.
@@ -13,15 +14,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from flask import flash, redirect, url_for
+from flask import current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
+from diaspora.core.paging import page_number
 from diaspora.errors import DomainError
 from diaspora.extensions import db
 from diaspora.forms import apply_errors
-from diaspora.records import RecordConflict
+from diaspora.records import PageInfo, RecordConflict
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,16 @@ class RecordKind:
     def show_url(self, record_id: int) -> str:
         """The record's page in the current blueprint."""
         return url_for(".show", **{self.id_arg: record_id})
+
+
+def list_page(template: str, listing: Callable[[int, int], tuple[list, int]], **context) -> str:
+    """A list page: ``listing(page, per_page)`` gives the asked page's rows and how many rows
+    the whole list has; the template gets them with the ``pager`` that links the pages."""
+    page = page_number()
+    per_page = current_app.config["PER_PAGE"]
+    rows, total = listing(page, per_page)
+    pager = PageInfo.of(page, total, per_page)
+    return render_template(template, rows=rows, total=total, pager=pager, **context)
 
 
 def submit_new(

@@ -1,15 +1,15 @@
 """Delegation visit pages: list, prepare, show, contacts to meet (suggestions, finder, order),
 the delegation pack, record meetings.
 
-Views parse the form, call a service, commit once and redirect; a domain error puts the
-service's messages back on the form, and nothing typed is lost.
+The list, the visit's form and deleting are answered by ``diaspora.saving``, as outreach's are;
+the other steps parse their form, call a service, commit once and redirect, and a domain error
+puts the service's messages back on the form, so that nothing typed is lost.
 """
 
 from __future__ import annotations
 
 from flask import (
     Blueprint,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -22,7 +22,6 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from diaspora.auth.permissions import Permission, can, requires
-from diaspora.core.paging import page_number
 from diaspora.delegations import hooks, services, suggestions
 from diaspora.delegations.forms import (
     ContactsForm,
@@ -40,9 +39,8 @@ from diaspora.forms import ConfirmForm, apply_errors, choices, ids_in, start_ent
 from diaspora.i18n import current_language
 from diaspora.models import Contact
 from diaspora.plan.services import list_plan_tasks
-from diaspora.records import PageInfo
 from diaspora.reference.services import taxonomy
-from diaspora.saving import RecordKind, run_step, submit_edit, submit_new
+from diaspora.saving import RecordKind, list_page, run_step, submit_edit, submit_new
 from diaspora.search.query import SearchQuery
 from diaspora.search.services import matching_ids
 from diaspora.transfer.views import download
@@ -68,19 +66,13 @@ def index():
         [("", _("All visits")), ("upcoming", _("Upcoming and ongoing")), ("past", _("Past"))]
     )
     when = filters.when.data if filters.when.data in ("upcoming", "past") else ""
-    page = page_number()
-    per_page = current_app.config["PER_PAGE"]
-    rows, total = services.list_visits(
-        services.VisitQuery(
-            upcoming={"upcoming": True, "past": False}.get(when), page=page, per_page=per_page
-        ),
-        today=services.local_today(),
-    )
-    return render_template(
+    upcoming = {"upcoming": True, "past": False}.get(when)
+    return list_page(
         "delegations/list.html",
-        rows=rows,
-        total=total,
-        pager=PageInfo.of(page, total, per_page),
+        lambda page, per_page: services.list_visits(
+            services.VisitQuery(upcoming=upcoming, page=page, per_page=per_page),
+            today=services.local_today(),
+        ),
         filters=filters,
         when=when,
     )

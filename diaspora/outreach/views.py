@@ -1,15 +1,15 @@
 """Outreach pages: list, write (side by side, with a preview), show, workflow. The recipients
 page and the letters are in ``recipient_views`` (same blueprint).
 
-Views parse the form, call a service, commit once and redirect; a domain error puts the
-service's messages back on the form, and nothing typed is lost.
+The list, the editor and the workflow steps are answered by ``diaspora.saving`` (as for
+delegation visits): one commit, then a redirect; a domain error puts the service's messages
+back on the form or the page, and nothing typed is lost.
 """
 
 from __future__ import annotations
 
 from flask import (
     Blueprint,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -21,7 +21,6 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from diaspora.auth.permissions import Permission, can, requires
-from diaspora.core.paging import page_number
 from diaspora.errors import DomainError, PermissionDenied, ValidationFailed
 from diaspora.extensions import db
 from diaspora.forms import apply_errors, choices, start_entry
@@ -45,8 +44,7 @@ from diaspora.outreach.labels import (
 )
 from diaspora.outreach.validation import placeholder_list
 from diaspora.plan.services import list_plan_tasks
-from diaspora.records import PageInfo
-from diaspora.saving import RecordKind, run_step, submit_edit, submit_new
+from diaspora.saving import RecordKind, list_page, run_step, submit_edit, submit_new
 
 bp = Blueprint("outreach", __name__, url_prefix="/outreach")
 hooks.register()
@@ -93,16 +91,11 @@ def index():
     filters = OutreachFilterForm(request.args)
     filters.status.choices = choices([("", _("All")), *STATUSES.items()])
     status = filters.status.data if filters.status.data in STATUSES else ""
-    page = page_number()
-    per_page = current_app.config["PER_PAGE"]
-    rows, total = services.list_outreach(
-        services.OutreachQuery(status=status, page=page, per_page=per_page)
-    )
-    return render_template(
+    return list_page(
         "outreach/list.html",
-        rows=rows,
-        total=total,
-        pager=PageInfo.of(page, total, per_page),
+        lambda page, per_page: services.list_outreach(
+            services.OutreachQuery(status=status, page=page, per_page=per_page)
+        ),
         filters=filters,
         status=status,
         **page_labels(),
