@@ -12,17 +12,9 @@ from sqlalchemy import select
 
 from diaspora.extensions import db as _db
 from diaspora.models import AuditEvent, DelegationVisit, Engagement, User
+from tests import record_pages
 from tests.outreach_helpers import person
-from tests.record_pages import (
-    check_edits,
-    check_list_pages,
-    check_second_click,
-    create_through,
-    errors,
-    form_values,
-    html,
-    page_state,
-)
+from tests.record_pages import create_through, errors, form_values, html, page_state
 
 pytestmark = pytest.mark.usefixtures("seeded")
 
@@ -144,13 +136,13 @@ def test_bad_visits_keep_the_input_and_save_nothing(
 
 def test_a_second_click_on_save_creates_no_second_visit(client, login_as, app):
     login_as("officer", locale="en")
-    check_second_click(client, app, "/delegations/new", form(), "visit")
+    record_pages.check_second_click(client, app, "/delegations/new", form(), "visit")
 
 
 def test_edits_and_a_stale_edit(client, login_as, app):
     login_as("officer", locale="en")
     visit_id = create(client)
-    check_edits(client, app, f"/delegations/{visit_id}/edit", form, "leader", "visit")
+    record_pages.check_edits(client, app, f"/delegations/{visit_id}/edit", form, "leader", "visit")
 
 
 def test_delete_a_visit(client, login_as, app):
@@ -312,6 +304,8 @@ def test_plan_task_page_lists_visits(client, login_as):
 def test_the_list_pages_and_keeps_its_filter(client, login_as, app, monkeypatch):
     login_as("officer", locale="en")
     # May 2026: past
-    check_list_pages(client, app, monkeypatch, "/delegations/", "when=past", lambda: create(client))
+    record_pages.check_list_pages(
+        client, app, monkeypatch, "/delegations/", "when=past", lambda: create(client)
+    )
     single = html(client.get("/delegations/?when=upcoming"))
     assert 'class="pagination"' not in single

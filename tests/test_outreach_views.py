@@ -11,17 +11,9 @@ from sqlalchemy import select
 
 from diaspora.extensions import db as _db
 from diaspora.models import AuditEvent, Engagement, Outreach, User
+from tests import record_pages
 from tests.outreach_helpers import BODY_EN, BODY_VI, person
-from tests.record_pages import (
-    check_edits,
-    check_list_pages,
-    check_second_click,
-    create_through,
-    errors,
-    form_values,
-    html,
-    page_state,
-)
+from tests.record_pages import create_through, errors, form_values, html, page_state
 
 pytestmark = pytest.mark.usefixtures("seeded")
 
@@ -155,12 +147,14 @@ def test_bad_input_keeps_everything_typed_and_saves_nothing(
 def test_edit_a_draft_and_a_stale_edit(client, login_as, app):
     login_as("officer", locale="en")
     outreach_id = create(client)
-    check_edits(client, app, f"/outreach/{outreach_id}/edit", form, "signatory", "outreach")
+    record_pages.check_edits(
+        client, app, f"/outreach/{outreach_id}/edit", form, "signatory", "outreach"
+    )
 
 
 def test_a_second_click_on_save_creates_no_second_outreach(client, login_as, app):
     login_as("officer", locale="en")
-    check_second_click(client, app, "/outreach/new", form(), "outreach")
+    record_pages.check_second_click(client, app, "/outreach/new", form(), "outreach")
 
 
 # --- approval ---
@@ -392,4 +386,6 @@ def test_plan_task_page_lists_outreach(client, login_as):
 
 def test_the_list_pages_and_keeps_its_filter(client, login_as, app, monkeypatch):
     login_as("officer", locale="en")
-    check_list_pages(client, app, monkeypatch, "/outreach/", "status=draft", lambda: create(client))
+    record_pages.check_list_pages(
+        client, app, monkeypatch, "/outreach/", "status=draft", lambda: create(client)
+    )
