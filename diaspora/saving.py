@@ -16,6 +16,7 @@ from typing import Any
 
 from flask import current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
@@ -29,16 +30,25 @@ from diaspora.records import PageInfo, RecordConflict
 @dataclass(frozen=True)
 class RecordKind:
     """What answering a form needs to know about one kind of record: how its page's address
-    names it (``visit_id``), how to read it again, and the conflicts its services raise."""
+    names it (``visit_id``), its services (to read one again, to create one from a form's data,
+    to update one) and the conflicts they raise. The form gives ``to_data()``, ``entry_key``,
+    ``version`` and ``expected_version()``, as ``diaspora.forms`` has them."""
 
     id_arg: str
     get: Callable[[int], Any]
+    create: Callable[..., Any]
+    update: Callable[..., dict]
     already_saved: type[RecordConflict]
     changed: type[RecordConflict]
 
     def show_url(self, record_id: int) -> str:
         """The record's page in the current blueprint."""
         return url_for(".show", **{self.id_arg: record_id})
+
+
+def _actor() -> Any:
+    """The signed-in user as a model object (services record who acted)."""
+    return current_user._get_current_object()
 
 
 def list_page(template: str, listing: Callable[[int, int], tuple[list, int]], **context) -> str:
@@ -53,7 +63,6 @@ def list_page(template: str, listing: Callable[[int, int], tuple[list, int]], **
 
 def submit_new(
     form: FlaskForm,
-    create: Callable[[], Any],
     kind: RecordKind,
     *,
     saved: Callable[[Any], tuple[str, str]],
@@ -64,7 +73,9 @@ def submit_new(
     ``page(status)`` again, with the errors on it."""
     if form.validate_on_submit():
         try:
-            record = create()
+            record = kind.create(
+                form.to_data(), actor=_actor(), entry_key=form.entry_key.data or None
+            )
         except kind.already_saved as error:
             db.session.rollback()
             flash(str(error.message), "info")
@@ -83,7 +94,6 @@ def submit_new(
 def submit_edit(
     form: FlaskForm,
     record: Any,
-    update: Callable[[], dict],
     kind: RecordKind,
     *,
     unchanged: str,
@@ -97,7 +107,9 @@ def submit_edit(
         return page(422 if form.errors else 200)
     record_id = record.id
     try:
-        changes = update()
+        changes = kind.update(
+            record, form.to_data(), expected_version=form.expected_version(), actor=_actor()
+        )
     except kind.changed as error:
         db.session.rollback()
         form.form_errors.append(str(error.message))

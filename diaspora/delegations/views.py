@@ -50,7 +50,12 @@ hooks.register()
 
 FINDER_LIMIT = 100
 VISITS = RecordKind(
-    "visit_id", services.get_visit, services.VisitAlreadySaved, services.VisitChanged
+    id_arg="visit_id",
+    get=services.get_visit,
+    create=services.create_visit,
+    update=services.update_visit,
+    already_saved=services.VisitAlreadySaved,
+    changed=services.VisitChanged,
 )
 
 
@@ -99,9 +104,6 @@ def new():
         return _form_page(form)
     return submit_new(
         form,
-        lambda: services.create_visit(
-            form.to_data(), actor=_actor(), entry_key=form.entry_key.data or None
-        ),
         VISITS,
         saved=lambda visit: (
             _(
@@ -126,9 +128,6 @@ def edit(visit_id: int):
     return submit_edit(
         form,
         visit,
-        lambda: services.update_visit(
-            visit, form.to_data(), expected_version=form.expected_version(), actor=_actor()
-        ),
         VISITS,
         unchanged=_("Nothing to save: the visit already has these values."),
         page=lambda status: _form_page(form, visit, status=status),

@@ -49,7 +49,12 @@ from diaspora.saving import RecordKind, list_page, run_step, submit_edit, submit
 bp = Blueprint("outreach", __name__, url_prefix="/outreach")
 hooks.register()
 OUTREACH = RecordKind(
-    "outreach_id", services.get_outreach, services.OutreachAlreadySaved, services.OutreachChanged
+    id_arg="outreach_id",
+    get=services.get_outreach,
+    create=services.create_outreach,
+    update=services.update_outreach,
+    already_saved=services.OutreachAlreadySaved,
+    changed=services.OutreachChanged,
 )
 
 
@@ -146,9 +151,6 @@ def new():
         return _form_page(form, preview=_preview(form))
     return submit_new(
         form,
-        lambda: services.create_outreach(
-            form.to_data(), actor=current_actor(), entry_key=form.entry_key.data or None
-        ),
         OUTREACH,
         saved=lambda outreach: (
             _(
@@ -178,12 +180,6 @@ def edit(outreach_id: int):
     return submit_edit(
         form,
         outreach,
-        lambda: services.update_outreach(
-            outreach,
-            form.to_data(),
-            expected_version=form.expected_version(),
-            actor=current_actor(),
-        ),
         OUTREACH,
         unchanged=_("Nothing to save: the outreach already has these values."),
         page=lambda status: _form_page(form, outreach, status=status),
