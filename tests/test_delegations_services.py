@@ -223,6 +223,23 @@ def test_pack_shows_personal_details_only_where_allowed(officer):
     ]  # fmt: skip
 
 
+def test_pack_leaves_out_erased_records(officer):
+    """An erased person keeps a placeholder on the visit's list (the officers see that
+    someone was erased) but is not written into the files taken abroad."""
+    from diaspora.privacy import erasure
+
+    visit, shared, private = _pack_visit(officer)
+    erasure.erase_contact(
+        private, confirmation=private.full_name, reason="Request R-1", actor=new_user("admin")
+    )
+    _db.session.flush()
+    assert len(visit.live_contacts) == 2
+    pack = build_pack(visit, actor=officer, language="vi")
+    assert [row.id for row in pack.records] == [shared.id]
+    assert [row.position for row in pack.records] == [1]
+    assert pack.withheld == 0
+
+
 def _sheet_rows(content: bytes) -> tuple[list[list], int]:
     """The rows of the pack's sheet, and the index of its Vietnamese header row."""
     sheet = load_workbook(io.BytesIO(content)).active

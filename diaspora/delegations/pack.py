@@ -118,7 +118,8 @@ def _listed(record: ExportRecord, position: int, last: tuple[date, str] | None) 
 def build_pack(visit: DelegationVisit, *, actor: User, language: str) -> Pack:
     today = local_today()
     with_personal = can(actor, Permission.VIEW_PERSONAL)
-    ids = [row.contact_id for row in visit.live_contacts]
+    # Erased people stay on the visit's list as a placeholder; the files leave them out.
+    ids = [row.contact_id for row in visit.live_contacts if not row.contact.is_erased]
     allowed = {
         contact.id
         for contact in db.session.scalars(
