@@ -212,7 +212,10 @@ def test_two_rows_matching_the_same_record_commit_and_undo(app, client, login_as
     first = ["Nguyễn Văn An", "Nhật Bản", "Tokyo", "an1@example.org", "", "", "Kỹ sư"]
     second = ["Nguyễn Văn An", "Nhật Bản", "Osaka", "an2@example.org", "", "", "Bác sĩ"]
     bid = import_file(client, csv_bytes([HEADER, first, second]))
-    analysed(client, bid)
+    page = analysed(client, bid)
+    # Each row says the other matches the same record (lines 2 and 3 of the file).
+    assert "Dòng 3 của tệp này cũng khớp với chính hồ sơ này." in page
+    assert "Dòng 2 của tệp này cũng khớp với chính hồ sơ này." in page
     with app.app_context():
         rows = _db.session.scalars(
             _db.select(ImportRow).where(ImportRow.batch_id == bid).order_by(ImportRow.position)

@@ -155,6 +155,7 @@ def preview(batch_id: int):
         decisions=decisions,
         commit_form=CommitForm(),
         earlier=imports.previous_imports(batch),
+        same_record=imports.rows_on_same_record(batch, page.items),
         targets=TARGETS,
         too_large=(
             committing.rows_to_write(batch) > current_app.config["IMPORT_WEB_COMMIT_MAX_ROWS"]

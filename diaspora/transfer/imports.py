@@ -219,6 +219,31 @@ def rows_page(batch: ImportBatch, *, status: str | None, page: int, per_page: in
     )
 
 
+def rows_on_same_record(batch: ImportBatch, rows: list[ImportRow]) -> dict[int, list[int]]:
+    """For each of ``rows`` that matches a record, the other lines of the file matching that
+    same record ({row id: [lines]}): both would be applied to it, which the officer should
+    see before choosing (two people with one name, or one person twice)."""
+    matched = {row.match_id for row in rows if row.status == "match" and row.match_id}
+    if not matched:
+        return {}
+    lines: dict[int, list[tuple[int, int]]] = {}
+    for row_id, match_id, line in db.session.execute(
+        select(ImportRow.id, ImportRow.match_id, ImportRow.line)
+        .where(
+            ImportRow.batch_id == batch.id,
+            ImportRow.status == "match",
+            ImportRow.match_id.in_(matched),
+        )
+        .order_by(ImportRow.position)
+    ):
+        lines.setdefault(match_id, []).append((row_id, line))
+    return {
+        row.id: [line for row_id, line in lines[row.match_id] if row_id != row.id]
+        for row in rows
+        if row.match_id in lines and len(lines[row.match_id]) > 1
+    }
+
+
 def error_rows(batch: ImportBatch, *, limit: int = 20) -> list[ImportRow]:
     return list(
         db.session.scalars(
