@@ -71,6 +71,8 @@ class Contact(Base):
         Check("preferred_language IN ('vi', 'en')", name="preferred_language"),
         Check(f"birth_year >= {MIN_BIRTH_YEAR}", name="birth_year"),
         Index("ix_contacts_country_name_folded", "country", "name_folded"),
+        # The origin filter reads the distinct places of origin on each search that uses it.
+        Index("ix_contacts_origin", "origin_commune", "origin_district_old"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
