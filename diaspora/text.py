@@ -22,7 +22,7 @@ def nfc(text: str) -> str:
 
 
 def clean(text: str | None) -> str:
-    """One line of typed text: NFC, control characters and zero-width spaces between words
+    r"""One line of typed text: NFC, control characters and zero-width spaces between words
     turned into spaces (see ``strip_controls``, ``_ZWSP_BETWEEN_WORDS``), the invisible joiners
     removed (``_JOINERS``), runs of white space collapsed and the ends trimmed; None becomes ''.
 
