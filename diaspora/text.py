@@ -22,10 +22,15 @@ def nfc(text: str) -> str:
 
 
 def clean(text: str | None) -> str:
-    """One line of typed text: NFC, control characters between words turned into spaces (see
-    ``strip_controls``), runs of white space collapsed and the ends trimmed; None becomes ''."""
+    r"""One line of typed text: NFC, control characters and zero-width spaces between words
+    turned into spaces (see ``strip_controls``, ``_ZWSP_BETWEEN_WORDS``), the invisible joiners
+    removed (``_JOINERS``), runs of white space collapsed and the ends trimmed; None becomes ''.
+
+    Without this, ``Nguyễn\u200bVăn An`` and ``Nguyễn Văn An`` look the same on screen but are
+    two different names to the duplicate check, the search and a sorted list."""
     if not text:
         return ""
+    text = _ZWSP_BETWEEN_WORDS.sub(" ", nfc(_JOINERS.sub("", text))).replace("\u200b", "")
     return _SPACES.sub(" ", strip_controls(text)).strip()
 
 
@@ -43,7 +48,10 @@ def fold(text: str | None) -> str:
     """Lower case without diacritics: ``Nguyễn Văn Đức`` → ``nguyen van duc``."""
     if not text:
         return ""
-    lowered = unicodedata.normalize("NFD", text.translate(_SPECIAL_LETTERS).casefold())
+    # The joiners are dropped here too, for text that was never cleaned (a search box).
+    lowered = unicodedata.normalize(
+        "NFD", _JOINERS.sub("", text).translate(_SPECIAL_LETTERS).casefold()
+    )
     stripped = "".join(ch for ch in lowered if not unicodedata.combining(ch))
     return _SPACES.sub(" ", unicodedata.normalize("NFC", stripped.translate(_SPECIAL_LETTERS)))
 
@@ -82,6 +90,21 @@ def word_prefix_text(*texts: str | None) -> str:
 # stood: "Nguyễn\x00Văn" is two words. Spaces and tabs around a run of them go with it.
 _CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
 _CONTROL_RUN = re.compile(rf"([ \t]*)({_CONTROL}(?:[ \t]*{_CONTROL})*)([ \t]*)")
+# In one line of typed text (``clean``) a zero-width space U+200B between two letters or digits
+# marks a break between words: ``Nguyễn\u200bVăn`` is the two words the duplicate check and the
+# search always took it for (``word_key`` splits there), and is stored as ``Nguyễn Văn``.
+# Anywhere else (beside a space or punctuation, at either end, before a combining mark) it stands
+# for nothing and goes: ``an\u200b@example.org`` is ``an@example.org``.
+_ZWSP_BETWEEN_WORDS = re.compile(r"(?<=\w)\u200b+(?=\w)")
+# The invisible characters that sit inside a word and never separate two: the soft hyphen U+00AD
+# (a place a word may be hyphenated), the word joiner U+2060 and U+FEFF (a byte order mark
+# pasted from a file, or the old "zero-width no-break space"). ``Nguy\u00adễn`` is ``Nguyễn``:
+# they are removed without a space, so the letters around them meet (and compose).
+# Kept on purpose: the zero-width non-joiner and joiner U+200C/U+200D. They change how letters
+# are drawn, so removing them misspells: Persian and Indic names need ZWNJ/ZWJ for the right
+# letter forms, and emoji sequences (families, flags of regions, skin tones) are held together
+# by ZWJ.
+_JOINERS = re.compile("[\u00ad\u2060\ufeff]")
 # The bidirectional embedding, override and isolate marks (U+202A–U+202E, U+2066–U+2069) are
 # invisible formatting, not separators: a pasted right-to-left override makes a name display
 # reversed, so that a record can pass for another one. They are removed.

@@ -182,3 +182,71 @@ def test_every_line_end_becomes_a_new_line_in_multiline_text(line_end):
 def test_a_control_at_a_line_start_or_end_leaves_no_space():
     assert clean_lines("Dòng một\x00\n\x00Dòng hai\x07") == "Dòng một\nDòng hai"
     assert clean_lines("Dòng một\n\t\tthụt lề") == "Dòng một\n  thụt lề"
+
+
+# --- invisible zero-width characters in one line of typed text ---
+
+ZWSP = "\u200b"
+JOINERS = ["\u00ad", "\u2060", "\ufeff"]  # soft hyphen, word joiner, BOM / zero-width no-break
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("Nguyễn\u200bVăn An", "Nguyễn Văn An"),  # a zero-width space between words is a space
+        ("Nguyễn \u200b Văn\u200b An", "Nguyễn Văn An"),
+        ("\u200bNguyễn Văn An\u200b", "Nguyễn Văn An"),
+        ("Nguy\u00adễn Văn An", "Nguyễn Văn An"),  # a soft hyphen inside a word joins it
+        ("Nguyễn Vă\u2060n An", "Nguyễn Văn An"),
+        ("\ufeffNguyễn Văn\ufeff An\ufeff", "Nguyễn Văn An"),
+        ("Nguye\u00ad\u0302\u0303n", "Nguyễn"),  # the marks meet their letter and compose
+        ("Nguye\u0302\u0303n\u200bVa\u0306n", "Nguyễn Văn"),  # sent decomposed (NFD)
+        ("ngoc.an\u200b@example.com", "ngoc.an@example.com"),  # beside punctuation: nothing
+        ("\u200b\u00ad\u2060\ufeff", ""),
+        # Kept: Persian needs the non-joiner, an emoji family is held together by the joiner.
+        ("Mehr\u200cdad", "Mehr\u200cdad"),
+        (
+            "\U0001f468\u200d\U0001f469\u200d\U0001f467",
+            "\U0001f468\u200d\U0001f469\u200d\U0001f467",
+        ),
+    ],
+)
+def test_zero_width_characters_in_one_line(typed, stored):
+    assert clean(typed) == stored
+
+
+def test_zero_width_characters_make_no_other_name():
+    assert word_key(clean("Nguyễn\u200bVăn An")) == word_key("Nguyễn Văn An") == "nguyen van an"
+    assert word_key(clean("Ngu\u00adyễn Văn An")) == "nguyen van an"
+    # A search box is not cleaned: folding drops the joiners, so the words stay whole.
+    assert tokens("Nguy\u00adễn\u2060") == ["nguyen"]
+
+
+@given(vietnamese_text, st.data())
+def test_joiners_inserted_anywhere_leave_the_same_name(name, data):
+    positions = data.draw(st.lists(st.integers(0, len(name)), max_size=5))
+    typed = name
+    for position in sorted(positions, reverse=True):
+        typed = typed[:position] + data.draw(st.sampled_from(JOINERS)) + typed[position:]
+    assert clean(typed) == clean(name)
+    assert word_key(typed) == word_key(clean(typed)) == word_key(name)
+
+
+@given(st.lists(vietnamese_word, min_size=1, max_size=5), st.data())
+def test_zero_width_spaces_at_word_boundaries_leave_the_same_name(words, data):
+    """In place of a space, beside one or at either end: the same words, the same key."""
+    boundary = st.sampled_from([ZWSP, " " + ZWSP, ZWSP + " ", ZWSP * 2])
+    end = st.sampled_from(["", ZWSP, ZWSP + " "])
+    typed = data.draw(end) + words[0]
+    for word in words[1:]:
+        typed += data.draw(boundary) + word
+    typed += data.draw(end)
+    assert clean(typed) == " ".join(words)
+    assert word_key(clean(typed)) == word_key(" ".join(words))
+
+
+@given(any_text)
+def test_clean_leaves_no_zero_width_character(text):
+    cleaned = clean(text)
+    assert not any(ch in cleaned for ch in [ZWSP, *JOINERS])
+    assert clean(cleaned) == cleaned

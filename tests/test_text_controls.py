@@ -132,3 +132,41 @@ def test_public_registration(app, client):
         submission = _db.session.scalar(_db.select(Submission))
         assert submission.payload["full_name"] == "Nguyễn Thị Lan"
         assert submission.payload["city"] == "Leip zig"
+
+
+def test_zero_width_space_in_a_name_is_found_as_the_same_person(app, client, make_user):
+    """``Nguyễn\\u200bVăn An`` looks like ``Nguyễn Văn An``: the duplicate check says so, the
+    name is stored without the invisible characters, and a search with a soft hyphen finds it."""
+    officer_id = make_user("officer").id
+    with app.app_context():
+        officer = _db.session.get(User, officer_id)
+        secret = issue_token(officer, "tests", actor=officer).secret
+        _db.session.commit()
+    headers = {"Authorization": f"Bearer {secret}", "Accept-Language": "en"}
+    person = {"country": "JP", "legal_basis": "state_function", "legal_basis_note": "II.4"}
+    first = client.post(
+        "/api/v1/contacts", json={**person, "full_name": "Nguyễn Văn An"}, headers=headers
+    )
+    assert first.status_code == 201, first.get_json()
+    again = client.post(
+        "/api/v1/contacts",
+        json={**person, "full_name": "\ufeffNguyễn\u200bVăn A\u00adn\u2060"},
+        headers=headers,
+    )
+    assert again.status_code == 409, again.get_json()
+    assert [row["id"] for row in again.get_json()["duplicates"]] == [first.get_json()["id"]]
+    confirmed = client.post(
+        "/api/v1/contacts",
+        json={
+            **person,
+            "full_name": "Nguyễn\u200bVăn A\u00adn",
+            "city": "Osa\u00adka\u200b",
+            "acknowledged_duplicates": [first.get_json()["id"]],
+        },
+        headers=headers,
+    )
+    assert confirmed.status_code == 201, confirmed.get_json()
+    assert stored_contact(app).full_name == "Nguyễn Văn An"
+    assert stored_contact(app).city == "Osaka"
+    found = client.get("/api/v1/contacts?q=Nguy\u00adễn%20V\u2060ăn", headers=headers).get_json()
+    assert found["total"] == 2

@@ -12,6 +12,7 @@ from flask import Response, jsonify, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from diaspora.api.params import unknown_parameters
 from diaspora.api.views import bp
 from diaspora.auth.permissions import Permission, can, requires
 from diaspora.contacts import services as contacts
@@ -24,7 +25,7 @@ from diaspora.extensions import db
 from diaspora.i18n import current_language
 from diaspora.models import Contact
 from diaspora.search import services as search_services
-from diaspora.search.params import query_from_args
+from diaspora.search.params import QUERY_PARAMETERS, read_query
 from diaspora.search.query import WILLINGNESS
 
 PERSONAL = ("emails", "phones", "address", "birth_year")
@@ -219,7 +220,10 @@ def _version(body: dict) -> int:
 @bp.get("/contacts")
 @requires(Permission.VIEW_CONTACTS)
 def list_contacts():
-    query = query_from_args(request.args)
+    query, errors = read_query(request.args)
+    errors.update(unknown_parameters(request.args, QUERY_PARAMETERS))
+    if errors:
+        raise ValidationFailed(errors)
     result = search_services.search(query, actor=_actor(), language=current_language())
     personal = _personal()
     if personal and result.items:

@@ -5,8 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from diaspora.api.openapi import EXTENSIONS
-from diaspora.search.query import WILLINGNESS
+from diaspora.api.openapi import EXTENSIONS, UNKNOWN_PARAMETERS
+from diaspora.contacts.languages import LANGUAGE_CODES
+from diaspora.countries import codes as country_codes
+from diaspora.models.choices import ContactStatus
+from diaspora.search.params import MAX_PLACE_LENGTH, MAX_QUERY_LENGTH, MAX_VALUES
+from diaspora.search.query import MAX_PER_PAGE, SORTS, WILLINGNESS
 
 _STRINGS = {"type": "array", "items": {"type": "string"}}
 _CONTACT_PROPERTIES: dict[str, Any] = {
@@ -90,13 +94,93 @@ _PAGE = {
 _PROBLEM = {"$ref": "#/components/responses/Problem"}
 
 
-def _param(name: str, schema: dict, *, where: str = "query", many: bool = False) -> dict:
+def _param(
+    name: str, schema: dict, *, where: str = "query", many: bool = False, description: str = ""
+) -> dict:
     parameter: dict[str, Any] = {"name": name, "in": where, "required": where == "path"}
-    parameter["schema"] = {"type": "array", "items": schema} if many else schema
+    parameter["schema"] = (
+        {"type": "array", "items": schema, "maxItems": MAX_VALUES} if many else schema
+    )
     if many:
         parameter["style"] = "form"
         parameter["explode"] = True
+        description += (
+            f" Repeat the parameter or separate values by commas (at most {MAX_VALUES} values)."
+        )
+    if description:
+        parameter["description"] = description.strip()
     return parameter
+
+
+def search_parameters() -> list[dict]:
+    """Every query parameter ``GET /contacts`` reads (``search.params.read_query``): the
+    tests check that this list and what the endpoint reads are the same set."""
+    code = {"type": "string", "minLength": 1}
+    place = {"type": "string", "maxLength": MAX_PLACE_LENGTH}
+    return [
+        _param("q", {"type": "string", "maxLength": MAX_QUERY_LENGTH}, description="Free text"),
+        _param(
+            "country",
+            {"type": "string", "enum": sorted(country_codes())},
+            many=True,
+            description="Country of residence, ISO 3166-1 alpha-2 (any case); any of them.",
+        ),
+        _param(
+            "field",
+            code,
+            many=True,
+            description="Expertise field code (GET /fields), a group with its fields; any of them.",
+        ),
+        _param("category", code, many=True, description="Category code; any of them."),
+        _param(
+            "language",
+            {"type": "string", "enum": list(LANGUAGE_CODES)},
+            many=True,
+            description="Language spoken, ISO 639-1 (any case); any of them.",
+        ),
+        _param(
+            "willing",
+            {"type": "string", "enum": list(WILLINGNESS)},
+            many=True,
+            description="Willing to do this; all of them.",
+        ),
+        _param(
+            "status",
+            {"type": "string", "enum": [status.value for status in ContactStatus]},
+            many=True,
+            description="Status of the record; any of them.",
+        ),
+        _param(
+            "org",
+            {"type": "integer", "minimum": 1, "maximum": 999_999_999},
+            many=True,
+            description="Member of the organization with this number; any of them.",
+        ),
+        _param("city", place, description="City of residence (marks and case do not count)"),
+        _param("origin", place, description="Commune, ward or former district in Hải Phòng"),
+        _param(
+            "legal_basis",
+            {"type": "string", "enum": ["yes", "no"]},
+            description="yes: only records with a legal basis; no: only those without",
+        ),
+        _param(
+            "not_engaged",
+            {"type": "integer", "minimum": 1, "maximum": 100},
+            description="No engagement in the last N years (or never)",
+        ),
+        _param(
+            "engaged_year",
+            {"type": "integer", "minimum": 1990, "maximum": 2100},
+            description="Took part in an engagement in this calendar year",
+        ),
+        _param("sort", {"type": "string", "enum": list(SORTS)}, description="Default relevance"),
+        _param("page", {"type": "integer", "minimum": 1, "maximum": 100_000}),
+        _param(
+            "per_page",
+            {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
+            description="Default 50",
+        ),
+    ]
 
 
 def _ok(schema: dict, status: str = "200", description: str = "OK") -> dict:
@@ -119,16 +203,8 @@ def _describe(paths: dict, schemas: dict) -> None:
     paths["/contacts"] = {
         "get": {
             "summary": "Search contacts (text, filters, facets)",
-            "parameters": [
-                _param("q", {"type": "string", "maxLength": 500}),
-                _param("country", {"type": "string"}, many=True),
-                _param("field", {"type": "string"}, many=True),
-                _param("category", {"type": "string"}, many=True),
-                _param("language", {"type": "string"}, many=True),
-                _param("page", {"type": "integer", "minimum": 1}),
-                _param("per_page", {"type": "integer", "minimum": 1, "maximum": 200}),
-                _param("sort", {"type": "string", "enum": ["relevance", "name", "updated"]}),
-            ],
+            "description": UNKNOWN_PARAMETERS,
+            "parameters": search_parameters(),
             "responses": {**_ok({"$ref": "#/components/schemas/ContactPage"}), **errors},
         },
         "post": {

@@ -127,6 +127,12 @@ SCHEMAS: dict[str, Any] = {
     },
 }
 
+# Said of every list that takes filters (``api.params``).
+UNKNOWN_PARAMETERS = (
+    "A query parameter not listed here is refused with 422, its name a key of `errors`, so that "
+    "a misspelt filter never returns the unfiltered list."
+)
+
 # Feature modules add their paths and schemas here when they are imported.
 EXTENSIONS: list = []
 
@@ -148,7 +154,11 @@ def openapi_document() -> dict:
             "version": "1.0.0",
             "description": (
                 "Personal tokens are created on the account page or with "
-                "`flask --app diaspora users token EMAIL`, and sent as `Authorization: Bearer`."
+                "`flask --app diaspora users token EMAIL`, and sent as `Authorization: Bearer`. "
+                "Errors are RFC 9457 problem documents; a 422 has `errors` keyed by field or "
+                "query parameter, in the language asked for with `Accept-Language`. Lists that "
+                "take filters refuse query parameters they do not read (422), so that a "
+                "misspelt filter (`?contry=JP`) is never silently ignored."
             ),
         },
         "servers": [{"url": "/api/v1"}],

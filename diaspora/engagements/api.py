@@ -17,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from diaspora.api.openapi import EXTENSIONS
+from diaspora.api.params import unknown_parameters
 from diaspora.api.views import PLAN_TASK_DETAILS, bp
 from diaspora.auth.permissions import Permission, can, requires
 from diaspora.engagements import hooks, services
@@ -33,6 +34,10 @@ from diaspora.plan.activities import ActivityFilter, find_activities, summarize
 hooks.register()
 
 MAX_PER_PAGE = 200
+# The query parameters each list reads; any other one is refused (``api.params``).
+PAGING_PARAMETERS = ("page", "per_page")
+LIST_PARAMETERS = ("contact", "plan_task", "type", "year", *PAGING_PARAMETERS)
+ACTIVITY_PARAMETERS = ("year", *PAGING_PARAMETERS)
 DETAIL_ITEMS = 100
 FIELDS = {
     "type": str,
@@ -152,7 +157,7 @@ def _page_json(items: list, total: int, page: int, per_page: int) -> dict[str, A
 @bp.get("/engagements")
 @requires(Permission.VIEW_ENGAGEMENTS)
 def engagements_index():
-    errors: dict[str, list] = {}
+    errors = unknown_parameters(request.args, LIST_PARAMETERS)
     contact = _int_arg("contact", errors, low=1, high=MAX_ID)
     year = _int_arg("year", errors, low=1900, high=9999)
     page, per_page = _paging(errors)
@@ -270,7 +275,7 @@ def engagements_create():
 @requires(Permission.VIEW_ENGAGEMENTS)
 def plan_task_activities(code: str):
     task = plan_services.get_plan_task(code)
-    errors: dict[str, list] = {}
+    errors = unknown_parameters(request.args, ACTIVITY_PARAMETERS)
     year = _int_arg("year", errors, low=1900, high=9999)
     page, per_page = _paging(errors)
     if errors:

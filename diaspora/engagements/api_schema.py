@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from diaspora.api.openapi import PROBLEM
+from diaspora.api.openapi import PROBLEM, UNKNOWN_PARAMETERS
 from diaspora.engagements.api import MAX_PER_PAGE
 from diaspora.engagements.validation import MAX_ID
 from diaspora.models import EngagementType
@@ -227,6 +227,7 @@ def extend_document(paths: dict, schemas: dict) -> None:
     paths["/engagements"] = {
         "get": {
             "summary": "Engagements, newest first",
+            "description": UNKNOWN_PARAMETERS,
             "parameters": [
                 _query(
                     "contact",
@@ -293,6 +294,7 @@ def extend_document(paths: dict, schemas: dict) -> None:
         "get": {
             "summary": "Activities linked to a plan task, newest first, with counts per year "
             "and per country",
+            "description": UNKNOWN_PARAMETERS,
             "parameters": [
                 code,
                 _query(

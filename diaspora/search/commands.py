@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
 from flask.cli import AppGroup
 
+from diaspora.cli_support import fail
 from diaspora.demo.services import seed_demo
 from diaspora.errors import DomainError
 from diaspora.extensions import db
@@ -44,8 +43,6 @@ def demo_seed_command(count: int, seed: int, force: bool) -> None:
     try:
         seed_demo(count, seed=seed, force=force, progress=_progress("Contacts"))
     except DomainError as error:
-        db.session.rollback()
-        click.echo(f"Error: {error.message}", err=True)
-        sys.exit(1)
+        fail(error)
     db.session.commit()
     click.echo(f"Added {count} fictional contacts (seed {seed}).")

@@ -68,6 +68,8 @@ PARAMETER_LABELS = {
     "page": _l("Page"),
     "per_page": _l("Results per page"),
 }
+# Every parameter ``read_query`` reads: the API refuses any other one.
+QUERY_PARAMETERS = frozenset(PARAMETER_LABELS)
 MAX_PLACE_LENGTH = 120  # city, origin
 
 

@@ -46,8 +46,6 @@ def export_contacts(fmt, output, purpose, text, country, field, lang, columns, u
     if fmt == "xlsx":
         writers.write_xlsx(records, request.columns, lang, output, row_count=len(plan.ids))
     elif fmt == "pdf":
-        from flask import current_app
-
         with current_app.test_request_context():
             pdf = writers.write_pdf(records, request.columns, lang, title=purpose)
         with open(output, "wb") as handle:
@@ -91,7 +89,7 @@ def import_contacts(file, mapping_name, sheet, dry_run, skip_errors, again, on_m
     """Import contacts from a CSV or XLSX file, all rows or none."""
     import os
 
-    from diaspora.transfer import analysis, committing, imports
+    from diaspora.transfer import analysis, imports
     from diaspora.transfer.reading import Limits
 
     actor = acting_user(user_email)
@@ -137,6 +135,35 @@ def import_contacts(file, mapping_name, sheet, dry_run, skip_errors, again, on_m
         sys.exit(1)
     try:
         imports.set_actions(batch, on_match, {})
+    except DomainError as error:
+        fail(error)
+    _commit_and_report(batch, actor=actor, skip_errors=skip_errors, again=again)
+
+
+@contacts_cli.command("commit-import")
+@click.argument("batch_id", type=int)
+@click.option("--skip-errors", is_flag=True, help="Leave out the rows in error.")
+@click.option("--again", is_flag=True, help="Import a file that was already imported.")
+@click.option("--user", "user_email", default=None, help="Account to act as (default: an admin).")
+def commit_import(batch_id, skip_errors, again, user_email):
+    """Commit an import analysed on the web pages, with the choices made there."""
+    from diaspora.transfer import analysis, imports
+
+    actor = acting_user(user_email)
+    try:
+        batch = imports.get_batch(batch_id)
+        analysis.analyse(batch, progress=_progress("Analysing"))
+    except DomainError as error:
+        fail(error)
+    _commit_and_report(batch, actor=actor, skip_errors=skip_errors, again=again)
+
+
+def _commit_and_report(batch, *, actor, skip_errors: bool, again: bool) -> None:
+    """Write an analysed import, commit once and say what it did: the last step of both
+    ``import`` and ``commit-import``, so that they cannot come to differ."""
+    from diaspora.transfer import committing
+
+    try:
         result = committing.commit_batch(
             batch,
             actor=actor,
@@ -149,36 +176,6 @@ def import_contacts(file, mapping_name, sheet, dry_run, skip_errors, again, on_m
     db.session.commit()
     click.echo(
         f"Import no. {batch.id}: {result['created']} created, {result['updated']} updated, "
-        f"{result['unchanged']} unchanged, {result['skipped']} skipped, "
-        f"{result['left_out']} left out."
-    )
-
-
-@contacts_cli.command("commit-import")
-@click.argument("batch_id", type=int)
-@click.option("--skip-errors", is_flag=True, help="Leave out the rows in error.")
-@click.option("--again", is_flag=True, help="Import a file that was already imported.")
-@click.option("--user", "user_email", default=None, help="Account to act as (default: an admin).")
-def commit_import(batch_id, skip_errors, again, user_email):
-    """Commit an import analysed on the web pages, with the choices made there."""
-    from diaspora.transfer import analysis, committing, imports
-
-    actor = acting_user(user_email)
-    try:
-        batch = imports.get_batch(batch_id)
-        analysis.analyse(batch, progress=_progress("Analysing"))
-        result = committing.commit_batch(
-            batch,
-            actor=actor,
-            skip_errors=skip_errors,
-            confirm_again=again,
-            progress=_progress("Writing"),
-        )
-    except DomainError as error:
-        fail(error)
-    db.session.commit()
-    click.echo(
-        f"Import no. {batch_id}: {result['created']} created, {result['updated']} updated, "
         f"{result['unchanged']} unchanged, {result['skipped']} skipped, "
         f"{result['left_out']} left out."
     )
