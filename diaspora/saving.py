@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app, flash, redirect, render_template, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -23,7 +23,7 @@ from werkzeug.wrappers import Response
 from diaspora.core.paging import page_number
 from diaspora.errors import DomainError
 from diaspora.extensions import db
-from diaspora.forms import apply_errors
+from diaspora.forms import apply_errors, start_entry
 from diaspora.records import PageInfo, RecordConflict
 
 
@@ -31,8 +31,8 @@ from diaspora.records import PageInfo, RecordConflict
 class RecordKind:
     """What answering a form needs to know about one kind of record: how its page's address
     names it (``visit_id``), its services (to read one again, to create one from a form's data,
-    to update one) and the conflicts they raise. The form gives ``to_data()``, ``entry_key``,
-    ``version`` and ``expected_version()``, as ``diaspora.forms`` has them."""
+    to update one) and the conflicts they raise. The form gives ``to_data()``, ``load(record)``,
+    ``entry_key``, ``version`` and ``expected_version()``, as ``diaspora.forms`` has them."""
 
     id_arg: str
     get: Callable[[int], Any]
@@ -46,7 +46,7 @@ class RecordKind:
         return url_for(".show", **{self.id_arg: record_id})
 
 
-def _actor() -> Any:
+def current_actor() -> Any:
     """The signed-in user as a model object (services record who acted)."""
     return current_user._get_current_object()
 
@@ -67,14 +67,22 @@ def submit_new(
     *,
     saved: Callable[[Any], tuple[str, str]],
     page: Callable[[int], Any],
+    start: Callable[[], None] | None = None,
 ) -> Any:
-    """The answer to a posted "new record" form. Saved: flash ``saved(record)``'s message and go
-    to its address. Saved before from this form: to that record's page. Otherwise the form
-    ``page(status)`` again, with the errors on it."""
+    """The answer to a "new record" form. Opened: a fresh entry key, the plan tasks the address
+    names ticked, then ``start()`` (other values the address gives), and the form ``page(200)``.
+    Posted and saved: flash ``saved(record)``'s message and go to its address. Saved before
+    from this form: to that record's page. Otherwise the form ``page(status)`` again, with the
+    errors on it."""
+    if not form.is_submitted():
+        start_entry(form, request.args.getlist("task"))
+        if start is not None:
+            start()
+        return page(200)
     if form.validate_on_submit():
         try:
             record = kind.create(
-                form.to_data(), actor=_actor(), entry_key=form.entry_key.data or None
+                form.to_data(), actor=current_actor(), entry_key=form.entry_key.data or None
             )
         except kind.already_saved as error:
             db.session.rollback()
@@ -99,16 +107,20 @@ def submit_edit(
     unchanged: str,
     page: Callable[[int], Any],
 ) -> Any:
-    """The answer to a posted edit form. Saved: "Changes saved." (or ``unchanged`` when nothing
-    differed) and on to the record's page. Someone saved first: the form ``page(409)``, set to
-    the current version so that a second save applies the officer's input to it. Otherwise
-    the form page with its errors."""
+    """The answer to an edit form. Opened: the form filled from the record, ``page(200)``.
+    Posted and saved: "Changes saved." (or ``unchanged`` when nothing differed) and on to the
+    record's page. Someone saved first: the form ``page(409)``, set to the current version so
+    that a second save applies the officer's input to it. Otherwise the form page with its
+    errors."""
+    if not form.is_submitted():
+        form.load(record)
+        return page(200)
     if not form.validate_on_submit():
         return page(422 if form.errors else 200)
     record_id = record.id
     try:
         changes = kind.update(
-            record, form.to_data(), expected_version=form.expected_version(), actor=_actor()
+            record, form.to_data(), expected_version=form.expected_version(), actor=current_actor()
         )
     except kind.changed as error:
         db.session.rollback()

@@ -35,12 +35,19 @@ from diaspora.delegations.meetings import record_meetings
 from diaspora.delegations.pack import export_pack, may_share
 from diaspora.errors import DomainError, ValidationFailed
 from diaspora.extensions import db
-from diaspora.forms import ConfirmForm, apply_errors, choices, ids_in, start_entry
+from diaspora.forms import ConfirmForm, apply_errors, choices, ids_in
 from diaspora.i18n import current_language
 from diaspora.models import Contact
 from diaspora.plan.services import list_plan_tasks
 from diaspora.reference.services import taxonomy
-from diaspora.saving import RecordKind, list_page, run_step, submit_edit, submit_new
+from diaspora.saving import (
+    RecordKind,
+    current_actor,
+    list_page,
+    run_step,
+    submit_edit,
+    submit_new,
+)
 from diaspora.search.query import SearchQuery
 from diaspora.search.services import matching_ids
 from diaspora.transfer.views import download
@@ -57,10 +64,6 @@ VISITS = RecordKind(
     already_saved=services.VisitAlreadySaved,
     changed=services.VisitChanged,
 )
-
-
-def _actor():
-    return current_user._get_current_object()
 
 
 @bp.route("/")
@@ -99,9 +102,6 @@ def _form_page(form: VisitForm, visit=None, *, status: int = 200):
 def new():
     form = VisitForm()
     _prepare(form)
-    if not form.is_submitted():
-        start_entry(form, request.args.getlist("task"))
-        return _form_page(form)
     return submit_new(
         form,
         VISITS,
@@ -122,9 +122,6 @@ def edit(visit_id: int):
     visit = services.get_visit(visit_id)
     form = VisitForm()
     _prepare(form)
-    if not form.is_submitted():
-        form.load(visit)
-        return _form_page(form, visit)
     return submit_edit(
         form,
         visit,
@@ -156,7 +153,7 @@ def delete(visit_id: int):
     form = ConfirmForm()
     if form.validate_on_submit():
         return run_step(
-            lambda: services.delete_visit(visit, actor=_actor()),
+            lambda: services.delete_visit(visit, actor=current_actor()),
             done=_("The visit “%(title)s” was deleted.", title=visit.title),
             done_url=url_for(".index"),
             failed_url=url_for(".show", visit_id=visit_id),
@@ -189,7 +186,7 @@ def _find(form: ContactsForm, visit):
     text = (form.find_text.data or "").strip()[:200]
     if not text:
         return None, _("Enter a name to find contacts.")
-    ids = matching_ids(SearchQuery(text=text), actor=_actor())
+    ids = matching_ids(SearchQuery(text=text), actor=current_actor())
     on_list = {row.contact_id for row in visit.contacts}
     ids = [i for i in ids if i not in on_list]
     shown = {
@@ -230,13 +227,13 @@ def contacts(visit_id: int):
                     "add_numbers" if step == "add_numbers" else "suggested",
                     _("Tick the contacts to add, or enter their record numbers."),
                 )
-            result = services.add_contacts(visit, wanted, actor=_actor())
+            result = services.add_contacts(visit, wanted, actor=current_actor())
             message = ngettext(
                 "%(num)d contact added to the list.", "%(num)d contacts added to the list.",
                 result.added,
             )  # fmt: skip
         elif step == "remove":
-            count = services.remove_contacts(visit, form.selected_ids(), actor=_actor())
+            count = services.remove_contacts(visit, form.selected_ids(), actor=current_actor())
             message = ngettext(
                 "%(num)d contact removed from the list.",
                 "%(num)d contacts removed from the list.",
@@ -244,7 +241,7 @@ def contacts(visit_id: int):
             )
         elif step.startswith(("up-", "down-")) and step.split("-", 1)[1].isdecimal():
             direction, row_id = step.split("-", 1)
-            services.move_contact(visit, int(row_id), direction, actor=_actor())
+            services.move_contact(visit, int(row_id), direction, actor=current_actor())
             message = ""
         else:
             return redirect(url_for(".contacts", visit_id=visit_id))
@@ -281,7 +278,7 @@ def pack(visit_id: int):
                 visit,
                 form.format.data or "",
                 form.purpose.data or "",
-                actor=_actor(),
+                actor=current_actor(),
                 language=form.language.data or current_language(),
             )
         except DomainError as error:
@@ -325,7 +322,7 @@ def meetings(visit_id: int):
     if form.validate_on_submit():
         try:
             engagement = record_meetings(
-                visit, form.met_ids(), form.outcome.data or "", actor=_actor()
+                visit, form.met_ids(), form.outcome.data or "", actor=current_actor()
             )
         except DomainError as error:
             db.session.rollback()

@@ -33,7 +33,8 @@ from diaspora.outreach.forms import (
     RecipientsForm,
 )
 from diaspora.outreach.letters import export_letters
-from diaspora.outreach.views import bp, current_actor, page_labels, reasons_text
+from diaspora.outreach.views import bp, page_labels, reasons_text
+from diaspora.saving import current_actor
 from diaspora.search.query import SearchQuery
 from diaspora.search.services import matching_ids
 

@@ -23,7 +23,7 @@ from flask_login import current_user
 from diaspora.auth.permissions import Permission, can, requires
 from diaspora.errors import DomainError, PermissionDenied, ValidationFailed
 from diaspora.extensions import db
-from diaspora.forms import apply_errors, choices, start_entry
+from diaspora.forms import apply_errors, choices
 from diaspora.i18n import current_language
 from diaspora.models import OutreachStatus
 from diaspora.outreach import hooks, recipients, services
@@ -44,7 +44,14 @@ from diaspora.outreach.labels import (
 )
 from diaspora.outreach.validation import placeholder_list
 from diaspora.plan.services import list_plan_tasks
-from diaspora.saving import RecordKind, list_page, run_step, submit_edit, submit_new
+from diaspora.saving import (
+    RecordKind,
+    current_actor,
+    list_page,
+    run_step,
+    submit_edit,
+    submit_new,
+)
 
 bp = Blueprint("outreach", __name__, url_prefix="/outreach")
 hooks.register()
@@ -61,11 +68,6 @@ OUTREACH = RecordKind(
 @bp.app_template_filter("outreach_status")
 def outreach_status_filter(code: str) -> str:
     return str(STATUSES.get(code, code))
-
-
-def current_actor():
-    """The signed-in user as a model object (services record who acted)."""
-    return current_user._get_current_object()
 
 
 def page_labels() -> dict:
@@ -137,17 +139,18 @@ def _preview(form: OutreachForm, outreach=None):
     return recipients.preview(outreach, texts)
 
 
+def _asked_occasion(form: OutreachForm) -> None:
+    """A new outreach opened for an occasion (``?occasion=tet``) starts with it chosen."""
+    if request.args.get("occasion") in OCCASIONS:
+        form.occasion.data = request.args["occasion"]
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @requires(Permission.EDIT_OUTREACH)
 def new():
     form = OutreachForm()
     _prepare(form)
-    if not form.is_submitted():
-        start_entry(form, request.args.getlist("task"))
-        if request.args.get("occasion") in OCCASIONS:
-            form.occasion.data = request.args["occasion"]
-        return _form_page(form)
-    if form.step.data == PREVIEW:
+    if form.is_submitted() and form.step.data == PREVIEW:
         return _form_page(form, preview=_preview(form))
     return submit_new(
         form,
@@ -160,6 +163,7 @@ def new():
             url_for(".recipients_page", outreach_id=outreach.id),
         ),
         page=lambda status: _form_page(form, status=status),
+        start=lambda: _asked_occasion(form),
     )
 
 
@@ -172,10 +176,7 @@ def edit(outreach_id: int):
         return redirect(url_for(".show", outreach_id=outreach.id))
     form = OutreachForm()
     _prepare(form)
-    if not form.is_submitted():
-        form.load(outreach)
-        return _form_page(form, outreach)
-    if form.step.data == PREVIEW:
+    if form.is_submitted() and form.step.data == PREVIEW:
         return _form_page(form, outreach, preview=_preview(form, outreach))
     return submit_edit(
         form,
