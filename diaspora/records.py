@@ -1,7 +1,8 @@
 """Pieces shared by the records officers prepare through a versioned form and link to plan
 tasks (engagements, delegation visits, outreach): the double-submit guard, the stale-version
-guard on flush, saving an edit and auditing it, a page of a list (and where it stands), and
-registering a feature's hooks.
+guard on flush, saving an edit and auditing it, a record's list of contacts (taking rows off,
+auditing a change, moving places when contacts merge), a page of a list (and where it stands),
+and registering a feature's hooks.
 
 Each feature keeps its own rules, messages and audit details; these helpers only do the part
 that is the same for all.
@@ -9,7 +10,7 @@ that is the same for all.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sized
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,9 +19,11 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from diaspora.audit import services as audit
-from diaspora.errors import Conflict
+from diaspora.auth.permissions import Permission, can
+from diaspora.errors import Conflict, NotFound
 from diaspora.extensions import db
-from diaspora.models import User, utcnow
+from diaspora.models import Contact, User, utcnow
+from diaspora.plan.activities import LinkedWork
 
 
 class RecordConflict(Conflict):
@@ -32,6 +35,14 @@ class RecordConflict(Conflict):
     def __init__(self, record: Any) -> None:
         super().__init__(self.text)
         self.record = record
+
+
+def get_record(model: type, record_id: int, missing: Any) -> Any:
+    """The record with this id; ``NotFound`` saying ``missing`` when there is none."""
+    record = db.session.get(model, record_id)
+    if record is None:
+        raise NotFound(missing)
+    return record
 
 
 def saved_earlier(model: type, entry_key: str | None) -> Any | None:
@@ -155,6 +166,93 @@ class PageInfo:
     @property
     def next_num(self) -> int:
         return self.page + 1
+
+
+def take_off(rows: list, row_ids: list[int]) -> list:
+    """Take the rows with these ids off a record's list ``rows``; the rows taken off."""
+    wanted = set(row_ids)
+    removed = [row for row in rows if row.id in wanted]
+    for row in removed:
+        rows.remove(row)
+    return removed
+
+
+def audit_list_change(
+    changed: Sized, action: str, record: Any, *, actor: User, target_type: str, details: dict
+) -> None:
+    """Flush a change to a record's list; the audit event only when ``changed`` is not empty
+    (asking for nothing, or what already was, leaves no trace)."""
+    db.session.flush()
+    if changed:
+        audit.record(
+            action, actor=actor, target_type=target_type, target_id=record.id, details=details
+        )
+
+
+def move_list_places(
+    model: type,
+    list_key: str,
+    survivor: Contact,
+    absorbed: Contact,
+    *,
+    siblings: Callable[[Any], list],
+    action: str,
+    target_type: str,
+    combine: Callable[[Any, Any], None] | None = None,
+) -> None:
+    """A contact merge, for the rows ``model`` that put contacts on records' lists (their
+    record's id in ``list_key``): the absorbed contact's places become the survivor's; where
+    both were on the same list, the survivor's place stays (after ``combine(kept, place)``) and
+    the other leaves ``siblings(place)``. Each place moved is audited on its record."""
+    rows = list(db.session.scalars(select(model).where(model.contact_id == absorbed.id)))
+    if not rows:
+        return
+    mine = {
+        getattr(row, list_key): row
+        for row in db.session.scalars(select(model).where(model.contact_id == survivor.id))
+    }
+    for row in rows:
+        record_id = getattr(row, list_key)
+        kept = mine.get(record_id)
+        if kept is not None:
+            if combine is not None:
+                combine(kept, row)
+            siblings(row).remove(row)
+            db.session.delete(row)
+        else:
+            row.contact = survivor
+        audit.record(
+            action,
+            actor=None,
+            target_type=target_type,
+            target_id=record_id,
+            details={"survivor_id": survivor.id, "absorbed_id": absorbed.id},
+        )
+
+
+def linked_work(
+    user: User,
+    permission: Permission,
+    records: Callable[[], Iterable],
+    *,
+    kind_label: Any,
+    endpoint: str,
+    id_arg: str,
+    describe: Callable[[Any], dict],
+) -> list[LinkedWork]:
+    """A plan task's linked ``records()`` as its page lists them, for a ``user`` who may see
+    them (``permission``); ``describe(record)`` gives its title, status label and date."""
+    if not can(user, permission):
+        return []
+    return [
+        LinkedWork(
+            kind_label=kind_label,
+            endpoint=endpoint,
+            url_args={id_arg: record.id},
+            **describe(record),
+        )
+        for record in records()
+    ]
 
 
 def add_hooks(*pairs: tuple[list, Callable]) -> None:

@@ -30,14 +30,17 @@ from diaspora.models import (
 from diaspora.plan.services import linked_to_task
 from diaspora.records import (
     RecordConflict,
+    audit_list_change,
     audit_saved,
     created,
     delete_audited,
+    get_record,
     listed_with_count,
     page_of,
     refuse_second_save,
     save_versioned,
     set_plan_tasks,
+    take_off,
 )
 
 SCALAR_FIELDS = (
@@ -129,10 +132,9 @@ def update_visit(
 
 
 def get_visit(visit_id: int) -> DelegationVisit:
-    visit = db.session.get(DelegationVisit, visit_id)
-    if visit is None:
-        raise NotFound(_l("This delegation visit does not exist, or has been deleted."))
-    return visit
+    return get_record(
+        DelegationVisit, visit_id, _l("This delegation visit does not exist, or has been deleted.")
+    )
 
 
 @dataclass
@@ -217,33 +219,28 @@ def add_contacts(visit: DelegationVisit, contact_ids: list[int], *, actor: User)
     for contact in new:
         position += 1
         visit.contacts.append(DelegationContact(contact=contact, position=position))
-    db.session.flush()
-    if new:
-        audit.record(
-            "delegation.contacts_add",
-            actor=actor,
-            target_type="delegation",
-            target_id=visit.id,
-            details={"added": [contact.id for contact in new]},
-        )
+    audit_list_change(
+        new,
+        "delegation.contacts_add",
+        visit,
+        actor=actor,
+        target_type="delegation",
+        details={"added": [contact.id for contact in new]},
+    )
     return AddResult(added=len(new), already=len(ids) - len(new))
 
 
 def remove_contacts(visit: DelegationVisit, row_ids: list[int], *, actor: User) -> int:
-    wanted = set(row_ids)
-    rows = [row for row in visit.contacts if row.id in wanted]
-    for row in rows:
-        visit.contacts.remove(row)
+    rows = take_off(visit.contacts, row_ids)
     _renumber(visit)
-    db.session.flush()
-    if rows:
-        audit.record(
-            "delegation.contacts_remove",
-            actor=actor,
-            target_type="delegation",
-            target_id=visit.id,
-            details={"removed": [row.contact_id for row in rows]},
-        )
+    audit_list_change(
+        rows,
+        "delegation.contacts_remove",
+        visit,
+        actor=actor,
+        target_type="delegation",
+        details={"removed": [row.contact_id for row in rows]},
+    )
     return len(rows)
 
 

@@ -33,6 +33,7 @@ from diaspora.models import (
     User,
 )
 from diaspora.outreach import placeholders
+from diaspora.records import audit_list_change, take_off
 from diaspora.search.params import query_from_args
 from diaspora.search.query import SearchQuery
 from diaspora.search.services import matching_ids
@@ -192,19 +193,15 @@ def add_from_search(outreach: Outreach, text: str, *, actor: User) -> AddResult:
 
 def remove_recipients(outreach: Outreach, recipient_ids: list[int], *, actor: User) -> int:
     _editable(outreach)
-    wanted = set(recipient_ids)
-    rows = [row for row in outreach.recipients if row.id in wanted]
-    for row in rows:
-        outreach.recipients.remove(row)
-    db.session.flush()
-    if rows:
-        audit.record(
-            "outreach.recipients_remove",
-            actor=actor,
-            target_type="outreach",
-            target_id=outreach.id,
-            details={"removed": [row.contact_id for row in rows]},
-        )
+    rows = take_off(outreach.recipients, recipient_ids)
+    audit_list_change(
+        rows,
+        "outreach.recipients_remove",
+        outreach,
+        actor=actor,
+        target_type="outreach",
+        details={"removed": [row.contact_id for row in rows]},
+    )
     return len(rows)
 
 
@@ -221,15 +218,14 @@ def set_delivery(outreach: Outreach, recipient_ids: list[int], status: str, *, a
         if row.id in wanted and noted and row.delivery_status != status:
             row.delivery_status = status
             changed.append(row.contact_id)
-    db.session.flush()
-    if changed:
-        audit.record(
-            "outreach.delivery",
-            actor=actor,
-            target_type="outreach",
-            target_id=outreach.id,
-            details={"status": status, "contacts": changed},
-        )
+    audit_list_change(
+        changed,
+        "outreach.delivery",
+        outreach,
+        actor=actor,
+        target_type="outreach",
+        details={"status": status, "contacts": changed},
+    )
     return len(changed)
 
 

@@ -20,7 +20,7 @@ from diaspora.audit.history import target_events
 from diaspora.clock import local_today
 from diaspora.engagements import services as engagement_services
 from diaspora.engagements.data import EngagementData, ParticipantEntry
-from diaspora.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from diaspora.errors import Conflict, PermissionDenied, ValidationFailed
 from diaspora.extensions import db
 from diaspora.models import (
     AuditEvent,
@@ -45,6 +45,7 @@ from diaspora.records import (
     created,
     delete_audited,
     flush_versioned,
+    get_record,
     listed_with_count,
     page_of,
     refuse_second_save,
@@ -123,8 +124,18 @@ def _refresh_languages(outreach: Outreach) -> None:
                 row.language = language
 
 
-def _flush_versioned(outreach: Outreach) -> None:
+def _step_done(outreach: Outreach, action: str, *, actor: User, **details: Any) -> None:
+    """The end of a workflow step: the record touched and flushed under its version guard (a
+    concurrent save raises ``OutreachChanged``), and audited with the version it led to."""
+    outreach.updated_at = utcnow()
     flush_versioned(lambda: OutreachChanged(outreach))
+    audit.record(
+        action,
+        actor=actor,
+        target_type="outreach",
+        target_id=outreach.id,
+        details={"version": outreach.version, **details},
+    )
 
 
 # --- create, edit, read ---
@@ -172,10 +183,9 @@ def update_outreach(
 
 
 def get_outreach(outreach_id: int) -> Outreach:
-    outreach = db.session.get(Outreach, outreach_id)
-    if outreach is None:
-        raise NotFound(_l("This outreach does not exist, or has been deleted."))
-    return outreach
+    return get_record(
+        Outreach, outreach_id, _l("This outreach does not exist, or has been deleted.")
+    )
 
 
 @dataclass
@@ -225,15 +235,7 @@ def approve_outreach(outreach: Outreach, *, expected_version: int, actor: User) 
     outreach.status = OutreachStatus.APPROVED.value
     outreach.approved_by_id = actor.id
     outreach.approved_at = utcnow()
-    outreach.updated_at = utcnow()
-    _flush_versioned(outreach)
-    audit.record(
-        "outreach.approve",
-        actor=actor,
-        target_type="outreach",
-        target_id=outreach.id,
-        details={"version": outreach.version, "languages": list(outreach.languages)},
-    )
+    _step_done(outreach, "outreach.approve", actor=actor, languages=list(outreach.languages))
 
 
 def reopen_outreach(outreach: Outreach, *, actor: User) -> None:
@@ -243,15 +245,7 @@ def reopen_outreach(outreach: Outreach, *, actor: User) -> None:
     outreach.status = OutreachStatus.DRAFT.value
     outreach.approved_by_id = None
     outreach.approved_at = None
-    outreach.updated_at = utcnow()
-    _flush_versioned(outreach)
-    audit.record(
-        "outreach.reopen",
-        actor=actor,
-        target_type="outreach",
-        target_id=outreach.id,
-        details={"version": outreach.version},
-    )
+    _step_done(outreach, "outreach.reopen", actor=actor)
 
 
 def mark_sent(outreach: Outreach, *, actor: User, sent_on: date | None = None) -> None:
@@ -311,20 +305,14 @@ def mark_sent(outreach: Outreach, *, actor: User, sent_on: date | None = None) -
     outreach.sent_on = when
     outreach.sent_by_id = actor.id
     outreach.engagement = engagement
-    outreach.updated_at = utcnow()
-    _flush_versioned(outreach)
-    audit.record(
+    _step_done(
+        outreach,
         "outreach.send",
         actor=actor,
-        target_type="outreach",
-        target_id=outreach.id,
-        details={
-            "version": outreach.version,
-            "sent_on": when.isoformat(),
-            "recipients": len(letters),
-            "left_out": dict(left_out),
-            "engagement_id": engagement.id,
-        },
+        sent_on=when.isoformat(),
+        recipients=len(letters),
+        left_out=dict(left_out),
+        engagement_id=engagement.id,
     )
 
 
