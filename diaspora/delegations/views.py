@@ -8,14 +8,7 @@ puts the service's messages back on the form, so that nothing typed is lost.
 
 from __future__ import annotations
 
-from flask import (
-    Blueprint,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -40,14 +33,7 @@ from diaspora.i18n import current_language
 from diaspora.models import Contact
 from diaspora.plan.services import list_plan_tasks
 from diaspora.reference.services import taxonomy
-from diaspora.saving import (
-    RecordKind,
-    current_actor,
-    list_page,
-    run_step,
-    submit_edit,
-    submit_new,
-)
+from diaspora.saving import RecordKind, current_actor, list_page, run_step, submit_edit, submit_new
 from diaspora.search.query import SearchQuery
 from diaspora.search.services import matching_ids
 from diaspora.transfer.views import download

@@ -8,14 +8,7 @@ back on the form or the page, and nothing typed is lost.
 
 from __future__ import annotations
 
-from flask import (
-    Blueprint,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -44,14 +37,7 @@ from diaspora.outreach.labels import (
 )
 from diaspora.outreach.validation import placeholder_list
 from diaspora.plan.services import list_plan_tasks
-from diaspora.saving import (
-    RecordKind,
-    current_actor,
-    list_page,
-    run_step,
-    submit_edit,
-    submit_new,
-)
+from diaspora.saving import RecordKind, current_actor, list_page, run_step, submit_edit, submit_new
 
 bp = Blueprint("outreach", __name__, url_prefix="/outreach")
 hooks.register()
