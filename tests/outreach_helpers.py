@@ -1,11 +1,15 @@
-"""Helpers shared by the outreach and delegation tests."""
+"""Helpers shared by the outreach and delegation tests: the services' fixtures (``ctx``,
+``officer``), the records they start from, the database state a refusal must leave as it was,
+and reading a delegation pack."""
 
 from __future__ import annotations
 
 import io
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
+import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
@@ -14,12 +18,13 @@ from diaspora.contacts.consent import record_consent
 from diaspora.contacts.data import ConsentInput
 from diaspora.delegations import services as visit_services
 from diaspora.delegations.data import VisitData
+from diaspora.errors import DomainError, ValidationFailed
 from diaspora.extensions import db
 from diaspora.models import Contact, User
 from diaspora.outreach import services as outreach_services
 from diaspora.outreach.data import OutreachData
 from tests.contact_helpers import data as contact_data
-from tests.contact_helpers import database_state
+from tests.contact_helpers import database_state, new_user
 
 BODY_VI = (
     "Kính gửi {{ salutation }} {{ name }},\n\n"
@@ -31,6 +36,48 @@ BODY_EN = (
     "On the occasion of Tết, the Department of Foreign Affairs of Hải Phòng sends you and your "
     "family in {{ city }}, {{ country }} its best wishes for the new year."
 )
+
+
+def service_fixtures() -> tuple:
+    """The fixtures of the service tests, as ``ctx, officer = service_fixtures()`` declares them
+    in a test module: ``ctx``, services inside a request in English (messages are checked in
+    English), rolled back at the end; ``officer``, an officer account, committed."""
+
+    @pytest.fixture(name="ctx")
+    def ctx(app) -> Iterator[None]:
+        with app.app_context(), app.test_request_context(headers={"Accept-Language": "en"}):
+            yield
+            db.session.rollback()
+
+    @pytest.fixture(name="officer")
+    def officer(ctx) -> User:
+        user = new_user("officer", name="Officer Lan")
+        db.session.commit()
+        return user
+
+    return ctx, officer
+
+
+def settled() -> dict:
+    """Commit what the test prepared, then take the state a refusal must leave unchanged."""
+    db.session.commit()
+    return state()
+
+
+def messages(error: ValidationFailed) -> str:
+    """All the messages of a refusal, one string."""
+    return " ".join(str(message) for values in error.errors.values() for message in values)
+
+
+def refused(call: Callable[[], object], error: type[DomainError] = ValidationFailed) -> DomainError:
+    """Run ``call``, which must raise ``error`` and change nothing (once rolled back, as a view
+    would); the error raised."""
+    before = settled()
+    with pytest.raises(error) as caught:
+        call()
+    db.session.rollback()
+    assert state() == before
+    return caught.value
 
 
 def person(

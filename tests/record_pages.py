@@ -1,7 +1,7 @@
 """Helpers shared by the page tests of the records officers prepare through a versioned form
 (delegation visits, outreach): reading a page and its field errors, the database state, a form's
-values, creating a record through its page, and the checks both features' forms must pass the
-same way (a second click, edits and stale edits, a list's pages)."""
+values, creating a record (or contacts) to start from, and the checks both features' pages must
+pass the same way (who may open a page, a second click, edits and stale edits, a list's pages)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from html import unescape
 from sqlalchemy import select
 
 from diaspora.extensions import db
+from diaspora.models import Contact, User
 from tests.outreach_helpers import state
 
 
@@ -43,6 +44,30 @@ def create_through(client, path: str, model: type, data: dict) -> int:
     assert response.status_code == 302, errors(response)
     with client.application.app_context():
         return db.session.scalar(select(model.id).order_by(model.id.desc()))
+
+
+def registered(app, make_user, make: Callable[[User], list[Contact]]) -> list[int]:
+    """The ids of the contacts ``make(officer)`` registers, as an officer "Registrar" did."""
+    officer = make_user("officer", name="Registrar")
+    with app.app_context(), app.test_request_context():
+        made = make(db.session.get(User, officer.id))
+        db.session.commit()
+        return [row.id for row in made]
+
+
+def check_opens(client, login_as, role: str, path: str, status: int) -> None:
+    """Someone signed in with ``role`` opening ``path`` gets ``status``."""
+    login_as(role)
+    assert client.get(path).status_code == status
+
+
+def check_plan_task_page(client, records_path: str, record_id: int) -> str:
+    """Plan task II.4's page links the record linked to it, and offers to start a new one for
+    the task; the page."""
+    page = html(client.get("/plan/II.4"))
+    assert f'href="{records_path}{record_id}"' in page
+    assert f'href="{records_path}new?task=II.4"' in page
+    return page
 
 
 def check_second_click(client, app, path: str, data: dict, noun: str) -> None:

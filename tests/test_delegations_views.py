@@ -41,24 +41,24 @@ def create(client, **overrides) -> int:
     return create_through(client, "/delegations/new", DelegationVisit, form(**overrides))
 
 
+def japan(user: User) -> list:
+    """Three people in Japan: a host who agreed to sharing, one in Osaka, one in Nagoya."""
+    return [
+        person(
+            user,
+            "Trần Thị Lan",
+            consents=("sharing",),
+            emails=["lan@example.jp"],
+            willing_host_delegation=True,
+        ),
+        person(user, "Lê Văn Minh", city="Osaka", emails=["minh@example.jp"]),
+        person(user, "Vũ Thị Hoa", city="Nagoya"),
+    ]
+
+
 @pytest.fixture
 def people(app, make_user):
-    officer = make_user("officer", name="Registrar")
-    with app.app_context(), app.test_request_context():
-        user = _db.session.get(User, officer.id)
-        made = [
-            person(
-                user,
-                "Trần Thị Lan",
-                consents=("sharing",),
-                emails=["lan@example.jp"],
-                willing_host_delegation=True,
-            ),
-            person(user, "Lê Văn Minh", city="Osaka", emails=["minh@example.jp"]),
-            person(user, "Vũ Thị Hoa", city="Nagoya"),
-        ]
-        _db.session.commit()
-        return [row.id for row in made]
+    return record_pages.registered(app, make_user, japan)
 
 
 @pytest.mark.parametrize(
@@ -70,8 +70,7 @@ def people(app, make_user):
     ],
 )
 def test_who_may_open_what(client, login_as, role, path, status):
-    login_as(role)
-    assert client.get(path).status_code == status
+    record_pages.check_opens(client, login_as, role, path, status)
 
 
 def test_prepare_a_visit_then_choose_contacts(client, login_as, app, people):
@@ -296,9 +295,7 @@ def test_record_meetings_in_one_step(client, login_as, app, people):
 def test_plan_task_page_lists_visits(client, login_as):
     login_as("officer", locale="en")
     visit_id = create(client)
-    page = html(client.get("/plan/II.4"))
-    assert f'href="/delegations/{visit_id}"' in page
-    assert 'href="/delegations/new?task=II.4"' in page
+    record_pages.check_plan_task_page(client, "/delegations/", visit_id)
 
 
 def test_the_list_pages_and_keeps_its_filter(client, login_as, app, monkeypatch):

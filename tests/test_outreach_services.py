@@ -22,24 +22,20 @@ from diaspora.outreach.letters import export_letters
 from diaspora.plan.activities import ActivityFilter, find_activities
 from diaspora.reports.services import annual_report
 from tests.contact_helpers import new_user
-from tests.outreach_helpers import BODY_VI, outreach_data, person, state, write
+from tests.outreach_helpers import (
+    BODY_VI,
+    messages,
+    outreach_data,
+    person,
+    refused,
+    service_fixtures,
+    settled,
+    state,
+    write,
+)
 
 pytestmark = pytest.mark.usefixtures("seeded")
-
-
-@pytest.fixture
-def ctx(app):
-    """Services inside a request in English (messages are checked in English here)."""
-    with app.app_context(), app.test_request_context(headers={"Accept-Language": "en"}):
-        yield
-        _db.session.rollback()
-
-
-@pytest.fixture
-def officer(ctx):
-    user = new_user("officer", name="Officer Lan")
-    _db.session.commit()
-    return user
+ctx, officer = service_fixtures()
 
 
 @pytest.fixture
@@ -47,16 +43,6 @@ def admin(ctx):
     user = new_user("admin", name="Admin Minh")
     _db.session.commit()
     return user
-
-
-def settled() -> dict:
-    """Commit what the test prepared, then take the state a refusal must leave unchanged."""
-    _db.session.commit()
-    return state()
-
-
-def messages(error: ValidationFailed) -> str:
-    return " ".join(str(message) for values in error.errors.values() for message in values)
 
 
 # --- placeholders (pure) ---
@@ -116,13 +102,9 @@ def test_create_and_edit_a_draft(officer):
     ],
 )
 def test_bad_input_is_refused_and_nothing_changes(officer, overrides, field, fragment):
-    before = settled()
-    with pytest.raises(ValidationFailed) as caught:
-        write(officer, **overrides)
-    assert field in caught.value.errors
-    assert fragment in messages(caught.value)
-    _db.session.rollback()
-    assert state() == before
+    error = refused(lambda: write(officer, **overrides))
+    assert field in error.errors
+    assert fragment in messages(error)
 
 
 def test_unknown_placeholder_message_lists_the_allowed_ones(officer):
@@ -135,14 +117,12 @@ def test_unknown_placeholder_message_lists_the_allowed_ones(officer):
 
 def test_a_200_kb_body_is_refused_with_its_length(officer):
     outreach = write(officer)
-    before = settled()
-    with pytest.raises(ValidationFailed) as caught:
-        services.update_outreach(
+    error = refused(
+        lambda: services.update_outreach(
             outreach, outreach_data(body_en="a" * 204800), expected_version=1, actor=officer
         )
-    assert "204800" in messages(caught.value) and "50000" in messages(caught.value)
-    _db.session.rollback()
-    assert state() == before
+    )
+    assert "204800" in messages(error) and "50000" in messages(error)
 
 
 def test_html_and_script_are_kept_as_text(officer):
@@ -156,13 +136,12 @@ def test_an_edit_based_on_an_older_version_is_refused(officer):
     services.update_outreach(
         outreach, outreach_data(signatory="A"), expected_version=1, actor=officer
     )
-    before = settled()
-    with pytest.raises(services.OutreachChanged):
-        services.update_outreach(
+    refused(
+        lambda: services.update_outreach(
             outreach, outreach_data(signatory="B"), expected_version=1, actor=officer
-        )
-    _db.session.rollback()
-    assert state() == before
+        ),
+        services.OutreachChanged,
+    )
 
 
 # --- approval ---
@@ -170,11 +149,10 @@ def test_an_edit_based_on_an_older_version_is_refused(officer):
 
 def test_approval_needs_the_approver_right(officer, admin):
     outreach = write(officer)
-    before = settled()
-    with pytest.raises(PermissionDenied):
-        services.approve_outreach(outreach, expected_version=1, actor=officer)
-    _db.session.rollback()
-    assert state() == before
+    refused(
+        lambda: services.approve_outreach(outreach, expected_version=1, actor=officer),
+        PermissionDenied,
+    )
     approver = new_user("officer", name="Approver")
     approver.can_approve_outreach = True
     services.approve_outreach(outreach, expected_version=1, actor=approver)
@@ -183,13 +161,9 @@ def test_approval_needs_the_approver_right(officer, admin):
 
 def test_approval_without_the_english_version_is_refused(officer, admin):
     outreach = write(officer, title_en="", body_en="")
-    before = settled()
-    with pytest.raises(ValidationFailed) as caught:
-        services.approve_outreach(outreach, expected_version=1, actor=admin)
-    assert "English version is missing" in messages(caught.value)
-    assert "Vietnamese only" in messages(caught.value)
-    _db.session.rollback()
-    assert state() == before
+    error = refused(lambda: services.approve_outreach(outreach, expected_version=1, actor=admin))
+    assert "English version is missing" in messages(error)
+    assert "Vietnamese only" in messages(error)
     assert _db.session.get(Outreach, outreach.id).status == "draft"
 
 
@@ -293,23 +267,15 @@ def test_recipients_from_a_saved_search(officer):
 def test_a_bad_saved_search_is_refused(officer, text, fragment):
     outreach = write(officer)
     person(officer, "Đỗ Văn Tokyo")
-    before = settled()
-    with pytest.raises(ValidationFailed) as caught:
-        recipients.add_from_search(outreach, text, actor=officer)
-    assert fragment in messages(caught.value)
-    _db.session.rollback()
-    assert state() == before
+    error = refused(lambda: recipients.add_from_search(outreach, text, actor=officer))
+    assert fragment in messages(error)
 
 
 def test_too_many_recipients_are_refused(officer, monkeypatch):
     monkeypatch.setattr(recipients, "MAX_RECIPIENTS", 1)
     outreach = write(officer)
     a, b = person(officer, "Người Một"), person(officer, "Người Hai")
-    before = settled()
-    with pytest.raises(ValidationFailed):
-        recipients.add_recipients(outreach, [a.id, b.id], actor=officer)
-    _db.session.rollback()
-    assert state() == before
+    refused(lambda: recipients.add_recipients(outreach, [a.id, b.id], actor=officer))
 
 
 # --- sending ---
@@ -359,17 +325,11 @@ def test_a_consent_withdrawn_before_sending_is_respected(officer, admin):
 
 def test_sending_a_draft_or_to_nobody_is_refused(officer, admin):
     draft = write(officer)
-    before = settled()
-    with pytest.raises(Conflict):
-        services.mark_sent(draft, actor=officer)
+    refused(lambda: services.mark_sent(draft, actor=officer), Conflict)
     empty = write(officer)
     services.approve_outreach(empty, expected_version=1, actor=admin)
     _db.session.commit()
-    before = settled()
-    with pytest.raises(ValidationFailed):
-        services.mark_sent(empty, actor=officer)
-    _db.session.rollback()
-    assert state() == before
+    refused(lambda: services.mark_sent(empty, actor=officer))
 
 
 def test_a_sent_outreach_cannot_change_its_list_or_be_deleted(officer, admin):
