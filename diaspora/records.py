@@ -132,6 +132,15 @@ def listed_with_count(model: type, counted: Any, label: str) -> Select:
     return select(model, count.label(label)).options(selectinload(model.plan_tasks))
 
 
+@dataclass
+class PageQuery:
+    """Which page of a list to show, and how long its pages are; each list's query adds its
+    own filters."""
+
+    page: int = 1
+    per_page: int = 50
+
+
 def page_of(statement: Select, *, page: int, per_page: int) -> tuple[list, int]:
     """One page of a list's rows and the number of rows in the whole list."""
     total = db.session.scalar(select(func.count()).select_from(statement.subquery())) or 0

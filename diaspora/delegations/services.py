@@ -29,6 +29,7 @@ from diaspora.models import (
 )
 from diaspora.plan.services import linked_to_task
 from diaspora.records import (
+    PageQuery,
     RecordConflict,
     audit_list_change,
     audit_saved,
@@ -138,10 +139,8 @@ def get_visit(visit_id: int) -> DelegationVisit:
 
 
 @dataclass
-class VisitQuery:
+class VisitQuery(PageQuery):
     upcoming: bool | None = None  # True: not over yet; False: over
-    page: int = 1
-    per_page: int = 50
 
 
 def list_visits(query: VisitQuery, *, today: date):

@@ -40,6 +40,7 @@ from diaspora.outreach.recipients import eligible_letters, language_for
 from diaspora.outreach.validation import OutreachValues, approval_errors, validate_outreach
 from diaspora.plan.services import linked_to_task
 from diaspora.records import (
+    PageQuery,
     RecordConflict,
     audit_saved,
     created,
@@ -189,10 +190,8 @@ def get_outreach(outreach_id: int) -> Outreach:
 
 
 @dataclass
-class OutreachQuery:
+class OutreachQuery(PageQuery):
     status: str = ""
-    page: int = 1
-    per_page: int = 50
 
 
 def list_outreach(query: OutreachQuery):
