@@ -42,6 +42,8 @@ from diaspora.forms import (
 from diaspora.i18n import current_language
 from diaspora.models import Contact
 from diaspora.plan.services import list_plan_tasks
+from diaspora.posting import confirmed_step
+from diaspora.saving import run_step
 from diaspora.search.query import SearchQuery
 from diaspora.search.services import matching_ids
 
@@ -317,15 +319,12 @@ def delete(engagement_id: int):
     engagement = services.get_engagement(engagement_id, include_deleted=request.method == "POST")
     form = ConfirmForm()
     if form.validate_on_submit():
-        try:
-            trash.delete_engagement(engagement, actor=_actor())
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error.message), "error")
-            return redirect(url_for(".index"))
-        db.session.commit()
-        flash(_("“%(title)s” was moved to the trash.", title=engagement.title), "success")
-        return redirect(url_for(".index"))
+        return run_step(
+            lambda: trash.delete_engagement(engagement, actor=_actor()),
+            done=_("“%(title)s” was moved to the trash.", title=engagement.title),
+            done_url=url_for(".index"),
+            failed_url=url_for(".index"),
+        )
     return render_template("engagements/delete.html", engagement=engagement, form=form)
 
 
@@ -345,19 +344,17 @@ def trash_index():
 @bp.route("/trash/<int:engagement_id>/restore", methods=["POST"])
 @requires(Permission.EDIT_ENGAGEMENTS)
 def restore(engagement_id: int):
-    form = ConfirmForm()
-    if form.validate_on_submit():
-        try:
-            engagement = trash.get_trashed(engagement_id)
-            trash.restore_engagement(engagement, actor=_actor())
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error.message), "error")
-            return redirect(url_for(".trash_index"))
-        db.session.commit()
-        flash(_("“%(title)s” was restored.", title=engagement.title), "success")
-        return redirect(url_for(".show", engagement_id=engagement.id))
-    return redirect(url_for(".trash_index"))
+    # Reading it from the trash is part of the step: one no longer there is refused with a
+    # message, like any other refusal.
+    return confirmed_step(
+        ConfirmForm(),
+        lambda: trash.restore_engagement(trash.get_trashed(engagement_id), actor=_actor()),
+        done=lambda: _(
+            "“%(title)s” was restored.", title=services.get_engagement(engagement_id).title
+        ),
+        next_url=url_for(".show", engagement_id=engagement_id),
+        failed_url=url_for(".trash_index"),
+    )
 
 
 @bp.route("/trash/<int:engagement_id>/purge", methods=["GET", "POST"])
@@ -365,16 +362,12 @@ def restore(engagement_id: int):
 def purge(engagement_id: int):
     form = ConfirmForm()
     if form.validate_on_submit():
-        try:
-            engagement = trash.get_trashed(engagement_id)
-            trash.purge_engagement(engagement, actor=_actor())
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error.message), "error")
-            return redirect(url_for(".trash_index"))
-        db.session.commit()
-        flash(_("The engagement was removed for good."), "success")
-        return redirect(url_for(".trash_index"))
+        return run_step(
+            lambda: trash.purge_engagement(trash.get_trashed(engagement_id), actor=_actor()),
+            done=_("The engagement was removed for good."),
+            done_url=url_for(".trash_index"),
+            failed_url=url_for(".trash_index"),
+        )
     return render_template(
         "engagements/purge.html", engagement=trash.get_trashed(engagement_id), form=form
     )

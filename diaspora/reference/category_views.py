@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from diaspora.auth.permissions import Permission, requires
-from diaspora.errors import DomainError
-from diaspora.extensions import db
-from diaspora.forms import ConfirmForm, apply_errors
+from diaspora.forms import ConfirmForm
+from diaspora.posting import confirmed_step, save_form
 from diaspora.reference import categories as services
 from diaspora.reference.forms import CategoryForm
 
@@ -37,17 +36,13 @@ def index():
 @requires(Permission.MANAGE_CATEGORIES)
 def new():
     form = CategoryForm()
-    if form.validate_on_submit():
-        try:
-            row = services.add_category(_data(form), actor=current_user._get_current_object())
-        except DomainError as error:
-            db.session.rollback()
-            apply_errors(form, error)
-        else:
-            db.session.commit()
-            flash(_("Category %(code)s added.", code=row.code), "success")
-            return redirect(url_for(".index"))
-    return render_template("reference/category_form.html", form=form, row=None)
+    answer = save_form(
+        form,
+        lambda: services.add_category(_data(form), actor=current_user._get_current_object()),
+        done=lambda row: _("Category %(code)s added.", code=row.code),
+        next_url=url_for(".index"),
+    )
+    return answer or render_template("reference/category_form.html", form=form, row=None)
 
 
 @bp.route("/<int:category_id>/edit", methods=["GET", "POST"])
@@ -55,45 +50,42 @@ def new():
 def edit(category_id: int):
     row = services.get_category(category_id)
     form = CategoryForm(obj=row)
-    if form.validate_on_submit():
-        try:
-            services.update_category(row, _data(form), actor=current_user._get_current_object())
-        except DomainError as error:
-            db.session.rollback()
-            apply_errors(form, error)
-        else:
-            db.session.commit()
-            flash(_("Category %(code)s saved.", code=row.code), "success")
-            return redirect(url_for(".index"))
-    return render_template("reference/category_form.html", form=form, row=row)
+    answer = save_form(
+        form,
+        lambda: services.update_category(
+            row, _data(form), actor=current_user._get_current_object()
+        ),
+        done=lambda _changes: _("Category %(code)s saved.", code=row.code),
+        next_url=url_for(".index"),
+    )
+    return answer or render_template("reference/category_form.html", form=form, row=row)
 
 
 @bp.route("/<int:category_id>/active", methods=["POST"])
 @requires(Permission.MANAGE_CATEGORIES)
 def toggle(category_id: int):
     row = services.get_category(category_id)
-    if ConfirmForm().validate_on_submit():
-        services.set_category_active(row, not row.active, actor=current_user._get_current_object())
-        db.session.commit()
-        if row.active:
-            flash(_("Category %(code)s activated.", code=row.code), "success")
-        else:
-            flash(_("Category %(code)s deactivated.", code=row.code), "success")
-    return redirect(url_for(".index"))
+    return confirmed_step(
+        ConfirmForm(),
+        lambda: services.set_category_active(
+            row, not row.active, actor=current_user._get_current_object()
+        ),
+        done=lambda: (
+            _("Category %(code)s activated.", code=row.code)
+            if row.active
+            else _("Category %(code)s deactivated.", code=row.code)
+        ),
+        next_url=url_for(".index"),
+    )
 
 
 @bp.route("/<int:category_id>/delete", methods=["POST"])
 @requires(Permission.MANAGE_CATEGORIES)
 def delete(category_id: int):
     row = services.get_category(category_id)
-    if ConfirmForm().validate_on_submit():
-        code = row.code
-        try:
-            services.delete_category(row, actor=current_user._get_current_object())
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error.message), "error")
-        else:
-            db.session.commit()
-            flash(_("Category %(code)s deleted.", code=code), "success")
-    return redirect(url_for(".index"))
+    return confirmed_step(
+        ConfirmForm(),
+        lambda: services.delete_category(row, actor=current_user._get_current_object()),
+        done=_("Category %(code)s deleted.", code=row.code),
+        next_url=url_for(".index"),
+    )

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from diaspora.auth.permissions import Permission, requires
-from diaspora.errors import DomainError
-from diaspora.extensions import db
-from diaspora.forms import ConfirmForm, apply_errors, choices
+from diaspora.forms import ConfirmForm, choices
 from diaspora.i18n import current_language
+from diaspora.posting import confirmed_step, save_form
 from diaspora.reference import services
 from diaspora.reference.forms import FieldForm
 
@@ -54,17 +53,13 @@ def _data(form: FieldForm) -> services.FieldData:
 def new_field():
     form = FieldForm()
     form.parent_id.choices = _parent_choices()
-    if form.validate_on_submit():
-        try:
-            row = services.add_field(_data(form), actor=current_user._get_current_object())
-        except DomainError as error:
-            db.session.rollback()
-            apply_errors(form, error)
-        else:
-            db.session.commit()
-            flash(_("Field %(code)s added.", code=row.code), "success")
-            return redirect(url_for("reference.fields"))
-    return render_template("reference/field_form.html", form=form, row=None)
+    answer = save_form(
+        form,
+        lambda: services.add_field(_data(form), actor=current_user._get_current_object()),
+        done=lambda row: _("Field %(code)s added.", code=row.code),
+        next_url=url_for("reference.fields"),
+    )
+    return answer or render_template("reference/field_form.html", form=form, row=None)
 
 
 @bp.route("/<int:field_id>/edit", methods=["GET", "POST"])
@@ -73,47 +68,42 @@ def edit_field(field_id: int):
     row = services.get_field(field_id)
     form = FieldForm(obj=row)
     form.parent_id.choices = _parent_choices()
-    if form.validate_on_submit():
-        try:
-            services.update_field(row, _data(form), actor=current_user._get_current_object())
-        except DomainError as error:
-            db.session.rollback()
-            apply_errors(form, error)
-        else:
-            db.session.commit()
-            flash(_("Field %(code)s saved.", code=row.code), "success")
-            return redirect(url_for("reference.fields"))
-    elif not form.is_submitted():
+    if not form.is_submitted():
         form.parent_id.data = row.parent_id or 0
-    return render_template("reference/field_form.html", form=form, row=row)
+    answer = save_form(
+        form,
+        lambda: services.update_field(row, _data(form), actor=current_user._get_current_object()),
+        done=lambda _changes: _("Field %(code)s saved.", code=row.code),
+        next_url=url_for("reference.fields"),
+    )
+    return answer or render_template("reference/field_form.html", form=form, row=row)
 
 
 @bp.route("/<int:field_id>/active", methods=["POST"])
 @requires(Permission.MANAGE_REFERENCE)
 def toggle_field(field_id: int):
     row = services.get_field(field_id)
-    if ConfirmForm().validate_on_submit():
-        services.set_field_active(row, not row.active, actor=current_user._get_current_object())
-        db.session.commit()
-        if row.active:
-            flash(_("Field %(code)s activated.", code=row.code), "success")
-        else:
-            flash(_("Field %(code)s deactivated.", code=row.code), "success")
-    return redirect(url_for("reference.fields"))
+    return confirmed_step(
+        ConfirmForm(),
+        lambda: services.set_field_active(
+            row, not row.active, actor=current_user._get_current_object()
+        ),
+        done=lambda: (
+            _("Field %(code)s activated.", code=row.code)
+            if row.active
+            else _("Field %(code)s deactivated.", code=row.code)
+        ),
+        next_url=url_for("reference.fields"),
+    )
 
 
 @bp.route("/<int:field_id>/delete", methods=["POST"])
 @requires(Permission.MANAGE_REFERENCE)
 def delete_field(field_id: int):
     row = services.get_field(field_id)
-    if ConfirmForm().validate_on_submit():
-        code = row.code
-        try:
-            services.delete_field(row, actor=current_user._get_current_object())
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error.message), "error")
-        else:
-            db.session.commit()
-            flash(_("Field %(code)s deleted.", code=code), "success")
-    return redirect(url_for("reference.fields"))
+    return confirmed_step(
+        ConfirmForm(),
+        lambda: services.delete_field(row, actor=current_user._get_current_object()),
+        done=_("Field %(code)s deleted.", code=row.code),
+        next_url=url_for("reference.fields"),
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -10,12 +10,13 @@ from diaspora.auth import services, two_factor
 from diaspora.auth.forms import ActionForm, NewUserForm, SetPasswordForm, UserForm
 from diaspora.auth.permissions import Permission, requires
 from diaspora.core.paging import page_number
-from diaspora.errors import DomainError, NotFound
+from diaspora.errors import NotFound
 from diaspora.extensions import db
-from diaspora.forms import apply_errors, choices
+from diaspora.forms import choices
 from diaspora.i18n import current_language
 from diaspora.models import User
 from diaspora.plan.services import list_agencies
+from diaspora.posting import confirmed_step, save_form
 
 bp = Blueprint("users", __name__, url_prefix="/admin/users")
 
@@ -34,6 +35,11 @@ def _data(form: UserForm) -> services.UserData:
         agency_id=form.agency_id.data or None,
         can_approve_outreach=bool(form.can_approve_outreach.data),
     )
+
+
+def _actor() -> User:
+    """The signed-in administrator as a model object (services record who acted)."""
+    return current_user._get_current_object()
 
 
 def _get(user_id: int) -> User:
@@ -57,21 +63,20 @@ def index():
 def new():
     form = NewUserForm()
     form.agency_id.choices = _agency_choices()
-    if form.validate_on_submit():
-        try:
-            user = services.create_user(
-                _data(form), form.password.data, actor=current_user._get_current_object()
-            )
-            if not form.active.data:
-                user.active = False
-        except DomainError as error:
-            db.session.rollback()
-            apply_errors(form, error)
-        else:
-            db.session.commit()
-            flash(_("Account created for %(name)s.", name=user.name), "success")
-            return redirect(url_for("users.index"))
-    return render_template("users/form.html", form=form, user=None)
+
+    def create() -> User:
+        user = services.create_user(_data(form), form.password.data, actor=_actor())
+        if not form.active.data:
+            user.active = False
+        return user
+
+    answer = save_form(
+        form,
+        create,
+        done=lambda user: _("Account created for %(name)s.", name=user.name),
+        next_url=url_for("users.index"),
+    )
+    return answer or render_template("users/form.html", form=form, user=None)
 
 
 @bp.route("/<int:user_id>", methods=["GET", "POST"])
@@ -82,19 +87,15 @@ def edit(user_id: int):
     form.agency_id.choices = _agency_choices()
     if not form.is_submitted():
         form.agency_id.data = user.agency_id or 0
-    if form.validate_on_submit():
-        try:
-            services.update_user(
-                user, _data(form), active=form.active.data, actor=current_user._get_current_object()
-            )
-        except DomainError as error:
-            db.session.rollback()
-            apply_errors(form, error)
-        else:
-            db.session.commit()
-            flash(_("Account of %(name)s saved.", name=user.name), "success")
-            return redirect(url_for("users.index"))
-    return render_template("users/form.html", form=form, user=user, reset_form=ActionForm())
+    answer = save_form(
+        form,
+        lambda: services.update_user(user, _data(form), active=form.active.data, actor=_actor()),
+        done=lambda _changes: _("Account of %(name)s saved.", name=user.name),
+        next_url=url_for("users.index"),
+    )
+    return answer or render_template(
+        "users/form.html", form=form, user=user, reset_form=ActionForm()
+    )
 
 
 @bp.route("/<int:user_id>/password", methods=["GET", "POST"])
@@ -102,38 +103,27 @@ def edit(user_id: int):
 def set_password(user_id: int):
     user = _get(user_id)
     form = SetPasswordForm()
-    if form.validate_on_submit():
-        try:
-            services.set_password(
-                user, form.password.data, actor=current_user._get_current_object()
-            )
-        except DomainError as error:
-            db.session.rollback()
-            apply_errors(form, error)
-        else:
-            db.session.commit()
-            flash(_("New password set for %(name)s; their sessions have ended.", name=user.name))
-            return redirect(url_for("users.index"))
-    return render_template("users/password.html", form=form, user=user)
+    answer = save_form(
+        form,
+        lambda: services.set_password(user, form.password.data, actor=_actor()),
+        done=lambda _result: _(
+            "New password set for %(name)s; their sessions have ended.", name=user.name
+        ),
+        next_url=url_for("users.index"),
+        category="message",
+    )
+    return answer or render_template("users/password.html", form=form, user=user)
 
 
 @bp.route("/<int:user_id>/two-factor/reset", methods=["POST"])
 @requires(Permission.MANAGE_USERS)
 def reset_two_factor(user_id: int):
     user = _get(user_id)
-    if ActionForm().validate_on_submit():
-        try:
-            two_factor.reset(user, actor=current_user._get_current_object())
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error.message), "error")
-        else:
-            db.session.commit()
-            flash(
-                _(
-                    "Two-factor sign-in removed for %(name)s; their sessions have ended.",
-                    name=user.name,
-                ),
-                "success",
-            )
-    return redirect(url_for("users.edit", user_id=user.id))
+    return confirmed_step(
+        ActionForm(),
+        lambda: two_factor.reset(user, actor=_actor()),
+        done=lambda: _(
+            "Two-factor sign-in removed for %(name)s; their sessions have ended.", name=user.name
+        ),
+        next_url=url_for("users.edit", user_id=user.id),
+    )
