@@ -14,6 +14,7 @@ from diaspora.models import AuditEvent, Engagement, User
 from tests.conftest import login
 from tests.contact_helpers import database_state
 from tests.engagement_helpers import person, record
+from tests.form_pages import posted_back
 
 pytestmark = pytest.mark.usefixtures("seeded")
 
@@ -80,29 +81,6 @@ def create(client, contact_ids, **overrides) -> int:
     response = client.post("/engagements/new", data=form(contact_ids, **overrides))
     assert response.status_code == 302, errors(response)
     return int(response.headers["Location"].rsplit("/", 1)[1])
-
-
-def inputs(page: str) -> dict:
-    """The values a browser would post back from the page's engagement form."""
-    data: dict = {}
-    for tag in re.findall(r"<input[^>]*>", page):
-        name = re.search(r'name="([^"]+)"', tag)
-        if not name or 'type="submit"' in tag:
-            continue
-        value = re.search(r'value="([^"]*)"', tag)
-        if 'type="checkbox"' in tag:
-            if "checked" in tag:
-                data.setdefault(name.group(1), []).append(unescape(value.group(1)))
-            continue
-        data[name.group(1)] = unescape(value.group(1)) if value else ""
-    for name, body in re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>([^<]*)</textarea>', page):
-        data[name] = unescape(body).lstrip("\n")
-    for name, body in re.findall(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', page, re.S):
-        chosen = re.search(r'<option selected value="([^"]*)"', body) or re.search(
-            r'<option value="([^"]*)" selected', body
-        )
-        data[name] = unescape(chosen.group(1)) if chosen else ""
-    return data
 
 
 # --- permissions ------------------------------------------------------------------------------
@@ -231,20 +209,20 @@ def test_finder_adds_dozens_at_once_without_losing_input(app, client, login_as, 
     page = html(found)
     assert "30 contacts found." in page
     assert 'value="Gặp mặt Tết 2026"' in page
-    posted = inputs(page)
+    posted = posted_back(page)
     posted.update(step="add_all", add_role="participant")
     added = client.post("/engagements/new", data=posted)
     page = html(added)
     assert "30 contacts added to the engagement" in page
     assert page.count('name="participants-') >= 30
     assert state(app) == before  # nothing is saved until Save
-    posted = inputs(page)
+    posted = posted_back(page)
     posted.update(step="add_numbers", add_numbers=f"{people[0]}, 999999")
     page = html(client.post("/engagements/new", data=posted))
     assert "No contact with record number 999999" in page
-    posted = inputs(page)
+    posted = posted_back(page)
     posted.update(step="add_numbers", add_numbers=str(people[0]))
-    posted = inputs(html(client.post("/engagements/new", data=posted)))
+    posted = posted_back(html(client.post("/engagements/new", data=posted)))
     posted["step"] = "save"
     response = client.post("/engagements/new", data=posted)
     assert response.status_code == 302, errors(response)
@@ -260,7 +238,7 @@ def test_finder_by_organization_and_ticked_ones(app, client, login_as, people):
         client.post("/engagements/new", data=form([], step="find", find_text="", find_country="JP"))
     )
     assert "2 contacts found." in page  # Lan and Hoa live in Japan
-    posted = inputs(page)
+    posted = posted_back(page)
     posted.update(step="add", found=[str(people[2])])
     page = html(client.post("/engagements/new", data=posted))
     assert "1 contact added to the engagement" in page
@@ -276,7 +254,7 @@ def test_finder_by_organization_and_ticked_ones(app, client, login_as, people):
 def test_edit_round_trip_changes_only_what_changed(app, client, login_as, people):
     login_as("officer", locale="en")
     engagement_id = create(client, people)
-    posted = inputs(html(client.get(f"/engagements/{engagement_id}/edit")))
+    posted = posted_back(html(client.get(f"/engagements/{engagement_id}/edit")))
     posted["step"] = "save"
     response = client.post(f"/engagements/{engagement_id}/edit", data=posted, follow_redirects=True)
     assert "Nothing to save" in html(response)
@@ -296,8 +274,8 @@ def test_conflict_with_two_sessions_keeps_the_unsaved_input(app, make_user, peop
     login(first, make_user("officer", locale="en", name="Officer One").email)
     login(second, make_user("officer", locale="en", name="Officer Two").email)
     engagement_id = create(first, people)
-    mine = inputs(html(first.get(f"/engagements/{engagement_id}/edit")))
-    theirs = inputs(html(second.get(f"/engagements/{engagement_id}/edit")))
+    mine = posted_back(html(first.get(f"/engagements/{engagement_id}/edit")))
+    theirs = posted_back(html(second.get(f"/engagements/{engagement_id}/edit")))
     theirs.update(step="save", city="Đồ Sơn")
     assert second.post(f"/engagements/{engagement_id}/edit", data=theirs).status_code == 302
     before = state(app)
@@ -309,7 +287,7 @@ def test_conflict_with_two_sessions_keeps_the_unsaved_input(app, make_user, peop
     assert "Officer Two" in page and "Đồ Sơn" in page
     assert "Ba suất học bổng" in page
     assert state(app) == before
-    again = inputs(page)
+    again = posted_back(page)
     assert again["version"] == "2"
     again["step"] = "save"
     assert first.post(f"/engagements/{engagement_id}/edit", data=again).status_code == 302
@@ -328,8 +306,8 @@ def test_shared_history_and_trash_pages_speak_vietnamese(app, make_user, people)
     login(first, make_user("officer", locale="vi").email)
     login(second, make_user("officer", locale="vi").email)
     engagement_id = create(first, people)
-    mine = inputs(html(first.get(f"/engagements/{engagement_id}/edit")))
-    theirs = inputs(html(second.get(f"/engagements/{engagement_id}/edit")))
+    mine = posted_back(html(first.get(f"/engagements/{engagement_id}/edit")))
+    theirs = posted_back(html(second.get(f"/engagements/{engagement_id}/edit")))
     theirs.update(step="save", city="Đồ Sơn")
     assert second.post(f"/engagements/{engagement_id}/edit", data=theirs).status_code == 302
     mine.update(step="save", outcome="Ba suất học bổng")
@@ -354,7 +332,7 @@ def test_trash_restore_and_purge_pages(app, client, login_as, make_user, people)
     again = client.post(f"/engagements/{engagement_id}/delete", follow_redirects=True)
     assert "already in the trash" in html(again)
     assert state(app) == before
-    edit = inputs(html(client.get(f"/engagements/{engagement_id}")))  # still readable
+    edit = posted_back(html(client.get(f"/engagements/{engagement_id}")))  # still readable
     assert edit is not None
     assert client.get(f"/engagements/trash/{engagement_id}/purge").status_code == 403
     assert client.post(f"/engagements/trash/{engagement_id}/restore").status_code == 302

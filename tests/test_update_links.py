@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from html import unescape
 
 import pytest
+from flask.testing import FlaskClient
 
 from diaspora.contacts import services as contacts
 from diaspora.contacts import trash
@@ -19,6 +20,7 @@ from diaspora.public.decisions import proposal
 from diaspora.public.errors import LinkUnusable
 from diaspora.public.services import Evidence
 from tests.contact_helpers import new_user
+from tests.form_pages import posted_back
 from tests.public_helpers import contact_count, errors, found_by_search, submissions
 
 pytestmark = pytest.mark.usefixtures("seeded")
@@ -60,33 +62,25 @@ def issue(client, contact_id: int, days: str = "30") -> str:
     return "/" + unescape(match.group(1)).split("/", 3)[3]
 
 
-def page_form(html: str) -> dict:
-    """The update form's fields as the browser would post them back unchanged."""
-    data: dict = {}
-    form = html[
-        html.index('id="update-form"') : html.index("</form>", html.index('id="update-form"'))
-    ]
-    for tag in re.findall(r"<input[^>]*>", form):
-        name = re.search(r'name="([^"]+)"', tag)
-        if not name:
-            continue
-        value = re.search(r'value="([^"]*)"', tag)
-        kind = re.search(r'type="([^"]+)"', tag)
-        if kind and kind.group(1) in ("checkbox", "radio"):
-            if " checked" in tag:
-                data.setdefault(name.group(1), []).append(
-                    unescape(value.group(1)) if value else "y"
-                )
-            continue
-        data[name.group(1)] = unescape(value.group(1)) if value else ""
-    for name, body in re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>([^<]*)</textarea>', form):
-        data[name] = unescape(body).lstrip("\n")
-    for name, options in re.findall(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', form, re.S):
-        chosen = re.search(r'<option selected value="([^"]*)"', options) or re.search(
-            r'<option[^>]*value="([^"]*)"[^>]*selected', options
-        )
-        data[name] = unescape(chosen.group(1)) if chosen else ""
-    return data
+def open_link(app, client, login_as, **login) -> tuple[int, str, FlaskClient]:
+    """A registered person, the link an officer (signed in with ``login``) issued them, and the
+    person's own browser: (contact id, the link's path, the browser)."""
+    contact_id = person(app)
+    login_as("officer", **login)
+    return contact_id, issue(client, contact_id), app.test_client()
+
+
+@pytest.fixture
+def opened(app, client, login_as) -> tuple[int, str, FlaskClient, dict]:
+    """As ``open_link``, the officer in Vietnamese, with the update form as the person's page
+    gives it (to post back, changed or not)."""
+    contact_id, path, visitor = open_link(app, client, login_as)
+    return (
+        contact_id,
+        path,
+        visitor,
+        posted_back(visitor.get(path).get_data(as_text=True), "update-form"),
+    )
 
 
 def test_officers_issue_links_shown_once_and_stored_hashed(app, client, login_as):
@@ -113,16 +107,13 @@ def test_officers_issue_links_shown_once_and_stored_hashed(app, client, login_as
 
 
 def test_the_person_sees_their_profile_and_the_view_is_logged(app, client, login_as):
-    contact_id = person(app)
-    login_as("officer")
-    path = issue(client, contact_id)
-    visitor = app.test_client()
+    _contact_id, path, visitor = open_link(app, client, login_as)
     response = visitor.get(path, headers=EN)
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "no-store"
     html = response.get_data(as_text=True)
     assert 'value="Phạm Thị Mai"' in html and "mai.pham@example.fr" in html
-    data = page_form(html)
+    data = posted_back(html, "update-form")
     assert data["consent_store_process"] == ["y"] and data["consent_outreach"] == ["y"]
     assert "consent_sharing" not in data
     with app.app_context():
@@ -135,11 +126,8 @@ def test_the_person_sees_their_profile_and_the_view_is_logged(app, client, login
 
 
 def test_changes_wait_for_review_but_a_withdrawal_takes_effect_at_once(app, client, login_as):
-    contact_id = person(app)
-    login_as("officer", locale="en")
-    path = issue(client, contact_id)
-    visitor = app.test_client()
-    data = page_form(visitor.get(path).get_data(as_text=True))
+    contact_id, path, visitor = open_link(app, client, login_as, locale="en")
+    data = posted_back(visitor.get(path).get_data(as_text=True), "update-form")
     data["city"] = "Marseille"
     data["occupation"] = "Giảng viên dược"
     data.pop("consent_outreach")  # withdrawn
@@ -185,12 +173,8 @@ def test_changes_wait_for_review_but_a_withdrawal_takes_effect_at_once(app, clie
         assert _db.session.get(Submission, submission.id).status == "approved"
 
 
-def test_a_used_link_is_refused_and_the_typed_answers_stay(app, client, login_as):
-    contact_id = person(app)
-    login_as("officer")
-    path = issue(client, contact_id)
-    visitor = app.test_client()
-    data = page_form(visitor.get(path).get_data(as_text=True))
+def test_a_used_link_is_refused_and_the_typed_answers_stay(app, opened):
+    contact_id, path, visitor, data = opened
     assert visitor.post(path, data=data).status_code == 302
     data["city"] = "Nice"
     again = visitor.post(path, data=data, headers=EN)
@@ -204,12 +188,8 @@ def test_a_used_link_is_refused_and_the_typed_answers_stay(app, client, login_as
         assert _db.session.get(Contact, contact_id).city == "Lyon"
 
 
-def test_expired_revoked_and_unknown_links(app, client, login_as):
-    contact_id = person(app)
-    login_as("officer")
-    path = issue(client, contact_id)
-    visitor = app.test_client()
-    data = page_form(visitor.get(path).get_data(as_text=True))
+def test_expired_revoked_and_unknown_links(app, client, opened):
+    contact_id, path, visitor, data = opened
     with app.app_context():
         link = _db.session.scalars(_db.select(UpdateLink)).one()
         link.expires_at = utcnow() - timedelta(minutes=1)
@@ -264,10 +244,7 @@ def _evidence():
 
 
 def test_copy_and_erasure_requests(app, client, login_as):
-    contact_id = person(app)
-    login_as("officer", locale="en")
-    path = issue(client, contact_id)
-    visitor = app.test_client()
+    contact_id, path, visitor = open_link(app, client, login_as, locale="en")
     # Deletion needs the confirmation box; without it the link stays usable.
     response = visitor.post(path + "/request", data={"request": "erasure"}, headers=EN)
     assert response.status_code == 200
@@ -307,12 +284,8 @@ def test_copy_and_erasure_requests(app, client, login_as):
         assert contact_count() == 1
 
 
-def test_a_forged_seen_field_only_proposes_what_differs(app, client, login_as):
-    contact_id = person(app)
-    login_as("officer")
-    path = issue(client, contact_id)
-    visitor = app.test_client()
-    data = page_form(visitor.get(path).get_data(as_text=True))
+def test_a_forged_seen_field_only_proposes_what_differs(app, opened):
+    contact_id, path, visitor, data = opened
     data["seen"] = "forged"
     data["city"] = "Paris"
     assert visitor.post(path, data=data).status_code == 302
@@ -322,12 +295,8 @@ def test_a_forged_seen_field_only_proposes_what_differs(app, client, login_as):
         assert prop.fields == ["city"]
 
 
-def test_an_officers_change_after_the_link_was_opened_is_not_undone(app, client, login_as):
-    contact_id = person(app)
-    login_as("officer")
-    path = issue(client, contact_id)
-    visitor = app.test_client()
-    data = page_form(visitor.get(path).get_data(as_text=True))
+def test_an_officers_change_after_the_link_was_opened_is_not_undone(app, opened):
+    contact_id, path, visitor, data = opened
     with app.app_context():  # an officer corrects the occupation meanwhile
         contact = _db.session.get(Contact, contact_id)
         edit = data_from_contact(contact)
@@ -344,12 +313,8 @@ def test_an_officers_change_after_the_link_was_opened_is_not_undone(app, client,
         assert prop.fields == ["city"]  # the old occupation the person saw is not proposed
 
 
-def test_withdrawing_storage_consent_leaves_the_legal_basis_pending(app, client, login_as):
-    contact_id = person(app)
-    login_as("officer")
-    path = issue(client, contact_id)
-    visitor = app.test_client()
-    data = page_form(visitor.get(path).get_data(as_text=True))
+def test_withdrawing_storage_consent_leaves_the_legal_basis_pending(app, opened):
+    contact_id, path, visitor, data = opened
     data.pop("consent_store_process")
     data.pop("consent_outreach")
     assert visitor.post(path, data=data).status_code == 302
@@ -359,12 +324,8 @@ def test_withdrawing_storage_consent_leaves_the_legal_basis_pending(app, client,
         assert contact.active_consent("store_process") is None
 
 
-def test_bad_input_on_the_link_keeps_the_link_and_the_answers(app, client, login_as):
-    contact_id = person(app)
-    login_as("officer")
-    path = issue(client, contact_id)
-    visitor = app.test_client()
-    data = page_form(visitor.get(path).get_data(as_text=True))
+def test_bad_input_on_the_link_keeps_the_link_and_the_answers(app, opened):
+    _contact_id, path, visitor, data = opened
     data["full_name"] = "<script>alert(1)</script>"
     data["emails"] = ""
     response = visitor.post(path, data=data, headers=EN)
@@ -377,12 +338,8 @@ def test_bad_input_on_the_link_keeps_the_link_and_the_answers(app, client, login
         assert _db.session.scalars(_db.select(UpdateLink)).one().used_at is None
 
 
-def test_an_update_for_a_record_merged_meanwhile_goes_to_the_survivor(app, client, login_as):
-    contact_id = person(app)
-    login_as("officer")
-    path = issue(client, contact_id)
-    visitor = app.test_client()
-    data = page_form(visitor.get(path).get_data(as_text=True))
+def test_an_update_for_a_record_merged_meanwhile_goes_to_the_survivor(app, client, opened):
+    contact_id, path, visitor, data = opened
     data["city"] = "Nantes"
     assert visitor.post(path, data=data).status_code == 302
     with app.app_context():  # the record is merged into another one before the review
@@ -417,12 +374,8 @@ def test_an_update_for_a_record_merged_meanwhile_goes_to_the_survivor(app, clien
         assert _db.session.get(Contact, survivor_id).city == "Nantes"
 
 
-def test_purging_the_record_removes_what_the_person_sent(app, client, login_as):
-    contact_id = person(app)
-    login_as("officer")
-    path = issue(client, contact_id)
-    visitor = app.test_client()
-    data = page_form(visitor.get(path).get_data(as_text=True))
+def test_purging_the_record_removes_what_the_person_sent(app, opened):
+    contact_id, path, visitor, data = opened
     assert visitor.post(path, data=data).status_code == 302
     with app.app_context():
         admin = new_user("admin")
