@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, url_for
+from flask import Blueprint, render_template
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from diaspora.auth.permissions import Permission, requires
 from diaspora.forms import ConfirmForm
-from diaspora.posting import confirmed_step, save_form
 from diaspora.reference import categories as services
 from diaspora.reference.forms import CategoryForm
+from diaspora.reference.row_pages import RowPages
 
 bp = Blueprint("categories", __name__, url_prefix="/categories")
 
@@ -32,60 +31,42 @@ def index():
     )
 
 
+PAGES = RowPages(
+    add=services.add_category,
+    update=services.update_category,
+    set_active=services.set_category_active,
+    delete=services.delete_category,
+    data=_data,
+    template="reference/category_form.html",
+    list_endpoint="categories.index",
+    added=lambda code: _("Category %(code)s added.", code=code),
+    saved=lambda code: _("Category %(code)s saved.", code=code),
+    activated=lambda code: _("Category %(code)s activated.", code=code),
+    deactivated=lambda code: _("Category %(code)s deactivated.", code=code),
+    deleted=lambda code: _("Category %(code)s deleted.", code=code),
+)
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @requires(Permission.MANAGE_CATEGORIES)
 def new():
-    form = CategoryForm()
-    answer = save_form(
-        form,
-        lambda: services.add_category(_data(form), actor=current_user._get_current_object()),
-        done=lambda row: _("Category %(code)s added.", code=row.code),
-        next_url=url_for(".index"),
-    )
-    return answer or render_template("reference/category_form.html", form=form, row=None)
+    return PAGES.new_page(CategoryForm())
 
 
 @bp.route("/<int:category_id>/edit", methods=["GET", "POST"])
 @requires(Permission.MANAGE_CATEGORIES)
 def edit(category_id: int):
     row = services.get_category(category_id)
-    form = CategoryForm(obj=row)
-    answer = save_form(
-        form,
-        lambda: services.update_category(
-            row, _data(form), actor=current_user._get_current_object()
-        ),
-        done=lambda _changes: _("Category %(code)s saved.", code=row.code),
-        next_url=url_for(".index"),
-    )
-    return answer or render_template("reference/category_form.html", form=form, row=row)
+    return PAGES.edit_page(CategoryForm(obj=row), row)
 
 
 @bp.route("/<int:category_id>/active", methods=["POST"])
 @requires(Permission.MANAGE_CATEGORIES)
 def toggle(category_id: int):
-    row = services.get_category(category_id)
-    return confirmed_step(
-        ConfirmForm(),
-        lambda: services.set_category_active(
-            row, not row.active, actor=current_user._get_current_object()
-        ),
-        done=lambda: (
-            _("Category %(code)s activated.", code=row.code)
-            if row.active
-            else _("Category %(code)s deactivated.", code=row.code)
-        ),
-        next_url=url_for(".index"),
-    )
+    return PAGES.toggle(services.get_category(category_id))
 
 
 @bp.route("/<int:category_id>/delete", methods=["POST"])
 @requires(Permission.MANAGE_CATEGORIES)
 def delete(category_id: int):
-    row = services.get_category(category_id)
-    return confirmed_step(
-        ConfirmForm(),
-        lambda: services.delete_category(row, actor=current_user._get_current_object()),
-        done=_("Category %(code)s deleted.", code=row.code),
-        next_url=url_for(".index"),
-    )
+    return PAGES.remove(services.get_category(category_id))

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, url_for
+from flask import Blueprint, render_template
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from diaspora.auth.permissions import Permission, requires
 from diaspora.forms import ConfirmForm, choices
 from diaspora.i18n import current_language
-from diaspora.posting import confirmed_step, save_form
 from diaspora.reference import services
 from diaspora.reference.forms import FieldForm
+from diaspora.reference.row_pages import RowPages
 
 bp = Blueprint("reference", __name__, url_prefix="/fields")
 
@@ -48,18 +48,28 @@ def _data(form: FieldForm) -> services.FieldData:
     )
 
 
+PAGES = RowPages(
+    add=services.add_field,
+    update=services.update_field,
+    set_active=services.set_field_active,
+    delete=services.delete_field,
+    data=_data,
+    template="reference/field_form.html",
+    list_endpoint="reference.fields",
+    added=lambda code: _("Field %(code)s added.", code=code),
+    saved=lambda code: _("Field %(code)s saved.", code=code),
+    activated=lambda code: _("Field %(code)s activated.", code=code),
+    deactivated=lambda code: _("Field %(code)s deactivated.", code=code),
+    deleted=lambda code: _("Field %(code)s deleted.", code=code),
+)
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @requires(Permission.MANAGE_REFERENCE)
 def new_field():
     form = FieldForm()
     form.parent_id.choices = _parent_choices()
-    answer = save_form(
-        form,
-        lambda: services.add_field(_data(form), actor=current_user._get_current_object()),
-        done=lambda row: _("Field %(code)s added.", code=row.code),
-        next_url=url_for("reference.fields"),
-    )
-    return answer or render_template("reference/field_form.html", form=form, row=None)
+    return PAGES.new_page(form)
 
 
 @bp.route("/<int:field_id>/edit", methods=["GET", "POST"])
@@ -70,40 +80,16 @@ def edit_field(field_id: int):
     form.parent_id.choices = _parent_choices()
     if not form.is_submitted():
         form.parent_id.data = row.parent_id or 0
-    answer = save_form(
-        form,
-        lambda: services.update_field(row, _data(form), actor=current_user._get_current_object()),
-        done=lambda _changes: _("Field %(code)s saved.", code=row.code),
-        next_url=url_for("reference.fields"),
-    )
-    return answer or render_template("reference/field_form.html", form=form, row=row)
+    return PAGES.edit_page(form, row)
 
 
 @bp.route("/<int:field_id>/active", methods=["POST"])
 @requires(Permission.MANAGE_REFERENCE)
 def toggle_field(field_id: int):
-    row = services.get_field(field_id)
-    return confirmed_step(
-        ConfirmForm(),
-        lambda: services.set_field_active(
-            row, not row.active, actor=current_user._get_current_object()
-        ),
-        done=lambda: (
-            _("Field %(code)s activated.", code=row.code)
-            if row.active
-            else _("Field %(code)s deactivated.", code=row.code)
-        ),
-        next_url=url_for("reference.fields"),
-    )
+    return PAGES.toggle(services.get_field(field_id))
 
 
 @bp.route("/<int:field_id>/delete", methods=["POST"])
 @requires(Permission.MANAGE_REFERENCE)
 def delete_field(field_id: int):
-    row = services.get_field(field_id)
-    return confirmed_step(
-        ConfirmForm(),
-        lambda: services.delete_field(row, actor=current_user._get_current_object()),
-        done=_("Field %(code)s deleted.", code=row.code),
-        next_url=url_for("reference.fields"),
-    )
+    return PAGES.remove(services.get_field(field_id))
