@@ -350,6 +350,27 @@ def test_trash_restore_and_purge_pages(app, client, login_as, make_user, people)
         assert actions[-1] == "engagement.purge"
 
 
+def test_trash_steps_say_what_they_did_or_why_not(app, client, login_as, make_user, people):
+    login_as("officer", locale="en")
+    engagement_id = create(client, people)
+    response = client.post(f"/engagements/trash/{engagement_id}/restore")  # not in the trash
+    assert response.headers["Location"] == "/engagements/trash/"
+    assert "This engagement is not in the trash." in html(client.get("/engagements/trash/"))
+    response = client.post(f"/engagements/{engagement_id}/delete")
+    assert response.headers["Location"] == "/engagements/"
+    assert "was moved to the trash" in html(client.get("/engagements/"))
+    response = client.post(f"/engagements/trash/{engagement_id}/restore")
+    assert response.headers["Location"] == f"/engagements/{engagement_id}"
+    assert "“Lễ hội Hoa Phượng Đỏ 2026” was restored." in html(client.get(response.location))
+    admin = app.test_client()
+    login(admin, make_user("admin", locale="en").email)
+    before = state(app)
+    response = admin.post(f"/engagements/trash/{engagement_id}/purge")  # not in the trash
+    assert response.headers["Location"] == "/engagements/trash/"
+    assert "This engagement is not in the trash." in html(admin.get("/engagements/trash/"))
+    assert state(app) == before
+
+
 def test_viewer_reads_but_cannot_change(app, client, login_as, make_user, people):
     officer = app.test_client()
     login(officer, make_user("officer").email)
