@@ -43,7 +43,7 @@ from diaspora.i18n import current_language
 from diaspora.models import Contact
 from diaspora.plan.services import list_plan_tasks
 from diaspora.posting import confirmed_step
-from diaspora.saving import run_step
+from diaspora.saving import current_actor, run_step
 from diaspora.search.query import SearchQuery
 from diaspora.search.services import matching_ids
 
@@ -66,10 +66,6 @@ def participant_role_filter(code: str) -> str:
 @bp.app_template_filter("date_range")
 def date_range_filter(start, end=None) -> str:
     return date_range(start, end)
-
-
-def _actor():
-    return current_user._get_current_object()
 
 
 @bp.route("/")
@@ -131,7 +127,7 @@ def _search(form: EngagementForm) -> Finder:
         organizations=(int(organization),) if organization.isdecimal() else (),
     )
     already = set(form.participant_ids())
-    ids = [i for i in matching_ids(query, actor=_actor()) if i not in already]
+    ids = [i for i in matching_ids(query, actor=current_actor()) if i not in already]
     shown = services.live_contacts(ids[:FINDER_LIMIT])
     form.found.choices = choices((str(row.id), row.full_name) for row in shown)
     form.found.data = []
@@ -233,7 +229,7 @@ def new():
     if form.validate_on_submit():
         try:
             engagement = services.create_engagement(
-                form.to_data(), actor=_actor(), entry_key=form.entry_key.data or None
+                form.to_data(), actor=current_actor(), entry_key=form.entry_key.data or None
             )
         except EngagementAlreadySaved as error:
             db.session.rollback()
@@ -280,7 +276,10 @@ def edit(engagement_id: int):
     if form.validate_on_submit():
         try:
             changes = services.update_engagement(
-                engagement, form.to_data(), expected_version=form.expected_version(), actor=_actor()
+                engagement,
+                form.to_data(),
+                expected_version=form.expected_version(),
+                actor=current_actor(),
             )
         except EngagementChanged:
             db.session.rollback()
@@ -320,7 +319,7 @@ def delete(engagement_id: int):
     form = ConfirmForm()
     if form.validate_on_submit():
         return run_step(
-            lambda: trash.delete_engagement(engagement, actor=_actor()),
+            lambda: trash.delete_engagement(engagement, actor=current_actor()),
             done=_("“%(title)s” was moved to the trash.", title=engagement.title),
             done_url=url_for(".index"),
             failed_url=url_for(".index"),
@@ -348,7 +347,7 @@ def restore(engagement_id: int):
     # message, like any other refusal.
     return confirmed_step(
         ConfirmForm(),
-        lambda: trash.restore_engagement(trash.get_trashed(engagement_id), actor=_actor()),
+        lambda: trash.restore_engagement(trash.get_trashed(engagement_id), actor=current_actor()),
         done=lambda: _(
             "“%(title)s” was restored.", title=services.get_engagement(engagement_id).title
         ),
@@ -363,7 +362,7 @@ def purge(engagement_id: int):
     form = ConfirmForm()
     if form.validate_on_submit():
         return run_step(
-            lambda: trash.purge_engagement(trash.get_trashed(engagement_id), actor=_actor()),
+            lambda: trash.purge_engagement(trash.get_trashed(engagement_id), actor=current_actor()),
             done=_("The engagement was removed for good."),
             done_url=url_for(".trash_index"),
             failed_url=url_for(".trash_index"),

@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import render_template, url_for
-from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from diaspora.forms import ConfirmForm
 from diaspora.posting import confirmed_step, save_form
+from diaspora.saving import current_actor
 
 # What the list says after a step, given the row's code.
 Message = Callable[[str], str]
@@ -48,7 +48,7 @@ class RowPages:
         """The "add" form, or the new row saved and the list."""
         answer = save_form(
             form,
-            lambda: self.add(self.data(form), actor=_actor()),
+            lambda: self.add(self.data(form), actor=current_actor()),
             done=lambda row: self.added(row.code),
             next_url=url_for(self.list_endpoint),
         )
@@ -58,7 +58,7 @@ class RowPages:
         """The "rename" form, or the row saved and the list (its new code in the message)."""
         answer = save_form(
             form,
-            lambda: self.update(row, self.data(form), actor=_actor()),
+            lambda: self.update(row, self.data(form), actor=current_actor()),
             done=lambda _changes: self.saved(row.code),
             next_url=url_for(self.list_endpoint),
         )
@@ -68,7 +68,7 @@ class RowPages:
         """Deactivate an active row, activate an inactive one; back to the list."""
         return confirmed_step(
             ConfirmForm(),
-            lambda: self.set_active(row, not row.active, actor=_actor()),
+            lambda: self.set_active(row, not row.active, actor=current_actor()),
             done=lambda: (self.activated if row.active else self.deactivated)(row.code),
             next_url=url_for(self.list_endpoint),
         )
@@ -77,12 +77,7 @@ class RowPages:
         """Delete a row (the service refuses one in use, with its reason); back to the list."""
         return confirmed_step(
             ConfirmForm(),
-            lambda: self.delete(row, actor=_actor()),
+            lambda: self.delete(row, actor=current_actor()),
             done=self.deleted(row.code),
             next_url=url_for(self.list_endpoint),
         )
-
-
-def _actor() -> Any:
-    """The signed-in administrator as a model object (services record who acted)."""
-    return current_user._get_current_object()

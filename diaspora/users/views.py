@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from diaspora.auth import services, two_factor
 from diaspora.auth.forms import ActionForm, NewUserForm, SetPasswordForm, UserForm
@@ -17,6 +16,7 @@ from diaspora.i18n import current_language
 from diaspora.models import User
 from diaspora.plan.services import list_agencies
 from diaspora.posting import confirmed_step, save_form
+from diaspora.saving import current_actor
 
 bp = Blueprint("users", __name__, url_prefix="/admin/users")
 
@@ -35,11 +35,6 @@ def _data(form: UserForm) -> services.UserData:
         agency_id=form.agency_id.data or None,
         can_approve_outreach=bool(form.can_approve_outreach.data),
     )
-
-
-def _actor() -> User:
-    """The signed-in administrator as a model object (services record who acted)."""
-    return current_user._get_current_object()
 
 
 def _get(user_id: int) -> User:
@@ -65,7 +60,7 @@ def new():
     form.agency_id.choices = _agency_choices()
 
     def create() -> User:
-        user = services.create_user(_data(form), form.password.data, actor=_actor())
+        user = services.create_user(_data(form), form.password.data, actor=current_actor())
         if not form.active.data:
             user.active = False
         return user
@@ -89,7 +84,9 @@ def edit(user_id: int):
         form.agency_id.data = user.agency_id or 0
     answer = save_form(
         form,
-        lambda: services.update_user(user, _data(form), active=form.active.data, actor=_actor()),
+        lambda: services.update_user(
+            user, _data(form), active=form.active.data, actor=current_actor()
+        ),
         done=lambda _changes: _("Account of %(name)s saved.", name=user.name),
         next_url=url_for("users.index"),
     )
@@ -105,7 +102,7 @@ def set_password(user_id: int):
     form = SetPasswordForm()
     answer = save_form(
         form,
-        lambda: services.set_password(user, form.password.data, actor=_actor()),
+        lambda: services.set_password(user, form.password.data, actor=current_actor()),
         done=lambda _result: _(
             "New password set for %(name)s; their sessions have ended.", name=user.name
         ),
@@ -121,7 +118,7 @@ def reset_two_factor(user_id: int):
     user = _get(user_id)
     return confirmed_step(
         ActionForm(),
-        lambda: two_factor.reset(user, actor=_actor()),
+        lambda: two_factor.reset(user, actor=current_actor()),
         done=lambda: _(
             "Two-factor sign-in removed for %(name)s; their sessions have ended.", name=user.name
         ),
