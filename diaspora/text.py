@@ -107,8 +107,11 @@ _ZWSP_BETWEEN_WORDS = re.compile(r"(?<=\w)\u200b+(?=\w)")
 _JOINERS = re.compile("[\u00ad\u2060\ufeff]")
 # The bidirectional embedding, override and isolate marks (U+202A–U+202E, U+2066–U+2069) are
 # invisible formatting, not separators: a pasted right-to-left override makes a name display
-# reversed, so that a record can pass for another one. They are removed.
-_BIDI_MARKS = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
+# reversed, so that a record can pass for another one. The directional marks LRM, RLM and the
+# Arabic letter mark (U+200E, U+200F, U+061C) are invisible too, and make two names that look
+# the same differ for the duplicate check and the search. They are all removed; the letters of
+# a right-to-left name keep their own direction without them.
+_BIDI_MARKS = re.compile(r"[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
 _BLANK_LINES = re.compile(r"\n{3,}")
 
 
