@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from diaspora.extensions import db as _db
 from diaspora.models import AuditEvent, User
+from tests.account_helpers import account_form, new_account_form
 from tests.conftest import PASSWORD, login
 
 
@@ -165,13 +166,7 @@ def test_deactivation_ends_existing_sessions(app, make_user):
     login(admin_client, admin.email)
     response = admin_client.post(
         f"/admin/users/{officer.id}",
-        data={
-            "email": officer.email,
-            "name": officer.name,
-            "agency_id": "0",
-            "role": "officer",
-            "locale": "vi",
-        },  # "active" unticked
+        data=account_form(officer, active=None),  # "active" unticked
     )
     assert response.status_code == 302
     assert signed_out(officer_client)
@@ -221,16 +216,7 @@ def test_next_only_follows_local_paths(client, make_user):
 
 def test_admin_creates_user_and_duplicate_email_is_refused(app, client, login_as):
     login_as("admin")
-    data = {
-        "email": "Nguyen.Van.A@haiphong.gov.vn",
-        "name": "Nguyễn Văn A",
-        "agency_id": "0",
-        "role": "viewer",
-        "locale": "en",
-        "active": "y",
-        "password": PASSWORD,
-        "confirm": PASSWORD,
-    }
+    data = new_account_form("Nguyen.Van.A@haiphong.gov.vn", "Nguyễn Văn A")
     assert client.post("/admin/users/new", data=data).status_code == 302
     before = count(app)
     response = client.post(
@@ -244,14 +230,7 @@ def test_admin_cannot_demote_themselves(app, client, login_as):
     admin = login_as("admin")
     response = client.post(
         f"/admin/users/{admin.id}",
-        data={
-            "email": admin.email,
-            "name": "X",
-            "agency_id": "0",
-            "role": "viewer",
-            "locale": "vi",
-            "active": "y",
-        },
+        data=account_form(admin, name="X", role="viewer"),
     )
     assert "không thể tự bỏ quyền quản trị" in response.get_data(as_text=True)
     with app.app_context():
@@ -380,16 +359,7 @@ def test_account_errors_are_explained_in_english(app, client, make_user, login_a
     before = count(app)
     response = client.post(
         "/admin/users/new",
-        data={
-            "email": target.email.upper(),
-            "name": "Trùng",
-            "agency_id": "0",
-            "role": "viewer",
-            "locale": "en",
-            "active": "y",
-            "password": PASSWORD,
-            "confirm": PASSWORD,
-        },
+        data=new_account_form(target.email.upper(), "Trùng"),
     )
     assert "An account with this email address already exists." in response.get_data(as_text=True)
     assert count(app) == before

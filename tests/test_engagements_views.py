@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import uuid
-from html import unescape
 
 import pytest
 
@@ -15,17 +14,9 @@ from tests.conftest import login
 from tests.contact_helpers import database_state
 from tests.engagement_helpers import person, record
 from tests.form_pages import posted_back
+from tests.record_pages import errors, html
 
 pytestmark = pytest.mark.usefixtures("seeded")
-
-
-def html(response) -> str:
-    return response.get_data(as_text=True)
-
-
-def errors(response) -> list[str]:
-    found = re.findall(r'class="field-error"[^>]*>([^<]*)<', html(response))
-    return [unescape(message).strip() for message in found]
 
 
 def timeline(page: str) -> str:

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from diaspora.extensions import db as _db
 from diaspora.models import AuditEvent, Engagement, Outreach, User
 from tests import record_pages
+from tests.account_helpers import account_form
 from tests.outreach_helpers import BODY_EN, BODY_VI, person
 from tests.record_pages import create_through, errors, form_values, html, page_state
 
@@ -328,15 +329,7 @@ def test_delete_a_draft(client, login_as, app):
 
 def approver_form(user) -> dict:
     """The account form of ``user``, unchanged but for the approver right, ticked."""
-    return {
-        "email": user.email,
-        "name": user.name,
-        "agency_id": "0",
-        "role": user.role,
-        "locale": "vi",
-        "active": "y",
-        "can_approve_outreach": "y",
-    }
+    return account_form(user, can_approve_outreach="y")
 
 
 def test_admin_gives_the_approver_right(client, login_as, app, make_user):

@@ -30,6 +30,7 @@ from diaspora.extensions import db
 from diaspora.models import Engagement
 from diaspora.plan import services as plan_services
 from diaspora.plan.activities import ActivityFilter, find_activities, summarize
+from diaspora.saving import current_actor
 
 hooks.register()
 
@@ -252,9 +253,7 @@ def _entry_key() -> str | None:
 def engagements_create():
     data = _data_from_json(request.get_json(silent=True))
     try:
-        engagement = services.create_engagement(
-            data, actor=current_user._get_current_object(), entry_key=_entry_key()
-        )
+        engagement = services.create_engagement(data, actor=current_actor(), entry_key=_entry_key())
     except EngagementAlreadySaved as error:
         db.session.rollback()
         response = jsonify(engagement_json(error.engagement))

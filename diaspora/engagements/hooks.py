@@ -15,7 +15,6 @@ from datetime import date
 from sqlalchemy import exists, false, func, select
 from sqlalchemy.orm import selectinload
 
-from diaspora.audit import services as audit
 from diaspora.collation import name_sort_key
 from diaspora.contacts.merge import MERGE_STEPS
 from diaspora.engagements.labels import TYPES
@@ -23,7 +22,7 @@ from diaspora.engagements.services import in_year
 from diaspora.extensions import db
 from diaspora.models import Contact, Engagement, EngagementParticipant, PlanTask, utcnow
 from diaspora.plan.activities import ACTIVITY_SOURCES, Activity, ActivityFilter, Reached
-from diaspora.records import add_hooks
+from diaspora.records import add_hooks, move_list_places
 from diaspora.search.filters import EXTRA_FILTERS
 from diaspora.search.query import SearchQuery
 
@@ -36,41 +35,25 @@ MIN_YEAR, MAX_YEAR = 1900, 9999
 def move_engagements(survivor: Contact, absorbed: Contact) -> None:
     """The absorbed record's participations become the survivor's. Where both took part in the
     same engagement the survivor's row stays, completed with the other's role and note."""
-    rows = list(
-        db.session.scalars(
-            select(EngagementParticipant).where(EngagementParticipant.contact_id == absorbed.id)
-        )
+    move_list_places(
+        EngagementParticipant,
+        "engagement_id",
+        survivor,
+        absorbed,
+        siblings=lambda row: row.engagement.participants,
+        action="engagement.contact_merged",
+        target_type="engagement",
+        combine=_complete_participation,
     )
-    if not rows:
-        return
-    engagement_ids = [row.engagement_id for row in rows]
-    mine = {
-        row.engagement_id: row
-        for row in db.session.scalars(
-            select(EngagementParticipant).where(
-                EngagementParticipant.contact_id == survivor.id,
-                EngagementParticipant.engagement_id.in_(engagement_ids),
-            )
-        )
-    }
-    for row in rows:
-        kept = mine.get(row.engagement_id)
-        if kept is None:
-            row.contact = survivor
-        else:
-            if kept.role == "participant" and row.role != "participant":
-                kept.role = row.role
-            if row.note and row.note not in kept.note:
-                kept.note = "; ".join(part for part in (kept.note, row.note) if part)[:500]
-            row.engagement.participants.remove(row)
-            db.session.delete(row)
-        audit.record(
-            "engagement.contact_merged",
-            actor=None,
-            target_type="engagement",
-            target_id=row.engagement_id,
-            details={"survivor_id": survivor.id, "absorbed_id": absorbed.id},
-        )
+
+
+def _complete_participation(kept: EngagementParticipant, other: EngagementParticipant) -> None:
+    """The survivor's row takes the other's role where its own says no more than
+    "participant", and the other's note after its own (within the column's 500 characters)."""
+    if kept.role == "participant" and other.role != "participant":
+        kept.role = other.role
+    if other.note and other.note not in kept.note:
+        kept.note = "; ".join(part for part in (kept.note, other.note) if part)[:500]
 
 
 # --- search filters ---

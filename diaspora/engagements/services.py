@@ -32,7 +32,7 @@ from diaspora.models import (
     User,
     utcnow,
 )
-from diaspora.records import flush_versioned, saved_earlier, set_plan_tasks
+from diaspora.records import audit_saved, created, flush_versioned, saved_earlier, set_plan_tasks
 from diaspora.text import tokens, word_prefix_text
 
 CHANGE_ACTIONS = (
@@ -98,12 +98,6 @@ def _values_snapshot(values: EngagementValues, kept: list[EngagementParticipant]
     state["organizations"] = sorted(names, key=str.casefold)
     state["plan_tasks"] = [task.code for task in values.plan_tasks]
     return state
-
-
-def _created_changes(state: dict[str, Any]) -> dict[str, list]:
-    return {
-        key: [None, value] for key, value in state.items() if value not in ("", None, [], False)
-    }
 
 
 # --- applying values ---
@@ -182,12 +176,12 @@ def create_engagement(
     db.session.add(engagement)
     _apply(engagement, values, actor=actor)
     db.session.flush()
-    audit.record(
+    audit_saved(
         "engagement.create",
+        engagement,
+        created(snapshot(engagement)),
         actor=actor,
         target_type="engagement",
-        target_id=engagement.id,
-        details={"changes": _created_changes(snapshot(engagement)), "version": engagement.version},
     )
     return engagement
 
@@ -211,13 +205,7 @@ def update_engagement(
     _apply(engagement, values, actor=actor)
     _flush_versioned(engagement, expected_version)
     changes = audit.diff(before, snapshot(engagement))
-    audit.record(
-        "engagement.update",
-        actor=actor,
-        target_type="engagement",
-        target_id=engagement.id,
-        details={"changes": changes, "version": engagement.version},
-    )
+    audit_saved("engagement.update", engagement, changes, actor=actor, target_type="engagement")
     return changes
 
 

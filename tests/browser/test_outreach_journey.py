@@ -6,16 +6,12 @@ openpyxl. Accessibility checks on every page on the way."""
 from __future__ import annotations
 
 import re
-from datetime import date
 from pathlib import Path
 
-from diaspora.contacts import services as contact_services
-from diaspora.contacts.consent import record_consent
-from diaspora.contacts.data import ConsentInput, ContactData
 from diaspora.extensions import db
-from diaspora.models import Contact, Engagement, Outreach, User
+from diaspora.models import Engagement, Outreach, User
 from tests.browser.a11y import check_page, tab_to
-from tests.outreach_helpers import read_pack
+from tests.outreach_helpers import person, read_pack
 
 PEOPLE = [
     ("Nguyễn Thị Hồng Nhung", "Tokyo", "vi", ("outreach", "sharing")),
@@ -37,28 +33,14 @@ def _register_contacts(app) -> None:
     with app.app_context(), app.test_request_context():
         officer = db.session.scalar(db.select(User).where(User.role == "officer"))
         for name, city, language, consents in PEOPLE:
-            contact = contact_services.create_contact(
-                ContactData(
-                    full_name=name,
-                    country="JP",
-                    city=city,
-                    preferred_language=language,
-                    emails=[email_of(name)],
-                ),
-                actor=officer,
-                acknowledged=db.session.scalars(db.select(Contact.id)).all(),
+            person(
+                officer,
+                name,
+                city=city,
+                consents=consents,
+                preferred_language=language,
+                emails=[email_of(name)],
             )
-            if consents:
-                record_consent(
-                    contact,
-                    ConsentInput(
-                        purposes=list(consents),
-                        method="email",
-                        given_on=date(2026, 1, 1),
-                        evidence="Thư điện tử ngày 1/1/2026",
-                    ),
-                    actor=officer,
-                )
         db.session.commit()
 
 
