@@ -1,7 +1,8 @@
 """Helpers shared by the page tests of the records officers prepare through a versioned form
 (delegation visits, outreach): reading a page and its field errors, the database state, a form's
 values, creating a record (or contacts) to start from, and the checks both features' pages must
-pass the same way (who may open a page, a second click, edits and stale edits, a list's pages)."""
+pass the same way (who may open a page, a second click, edits and stale edits, a list's pages).
+Engagement page tests use the page and field-error readers too."""
 
 from __future__ import annotations
 
