@@ -56,8 +56,10 @@ class LiveServer:
         page.goto(self.url + "/login")
         page.locator("#email").fill(email)
         page.locator("#password").fill(PASSWORD)
-        page.locator("form[action='/login'] button[type=submit]").click()
-        page.wait_for_load_state()
+        # Wait for the sign-in's own navigation: ``wait_for_load_state`` alone may return at
+        # once for the login page still shown, and the next ``goto`` then races the POST.
+        with page.expect_navigation():
+            page.locator("form[action='/login'] button[type=submit]").click()
 
     def screenshot(self, page, name: str) -> Path:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)

@@ -21,13 +21,12 @@ def test_deactivated_user_is_refused(live_server, browser, page):
         # The administrator works in Vietnamese.
         admin = live_server.create_user("admin")
         live_server.sign_in(page, admin)
-        page.get_by_role("link", name="Tài khoản").first.click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.get_by_role("link", name="Tài khoản").first.click()
         check_page(page, "vi")
-        page.get_by_role("row", name=re.compile(re.escape(viewer_email))).get_by_role(
-            "link"
-        ).click()
-        page.wait_for_load_state()
+        row = page.get_by_role("row", name=re.compile(re.escape(viewer_email)))
+        with page.expect_navigation():
+            row.get_by_role("link").click()
         check_page(page, "vi")
         active = page.get_by_label("Đang hoạt động")
         assert active.is_checked()

@@ -59,8 +59,8 @@ def test_register_duplicate_warning_then_merge(live_server, page, lang):
     page.locator("#country").select_option("JP")
     page.locator("#city").fill("Tokyo")
     page.locator("#emails").fill("duc.nguyen@example.jp")
-    page.get_by_role("button", name=t["save"], exact=True).last.click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name=t["save"], exact=True).last.click()
     heading = page.locator("h1").inner_text()
     assert heading.startswith("Nguyễn Văn Đức")  # stored and shown composed (NFC)
     first_profile = page.url
@@ -71,8 +71,8 @@ def test_register_duplicate_warning_then_merge(live_server, page, lang):
     page.locator("#country").select_option("JP")
     page.locator("#city").fill("Tokyo")
     page.locator("#phones").fill("090-1234-5678")
-    page.get_by_role("button", name=t["save"], exact=True).last.click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name=t["save"], exact=True).last.click()
     assert page.get_by_text(t["maybe"]).first.is_visible()
     check_page(page, lang)
     live_server.screenshot(page, f"contacts-duplicate-warning-{lang}")
@@ -111,8 +111,8 @@ def test_viewer_finds_expert_by_field_and_country_without_diacritics(live_server
     page.locator("#occupation").fill("Bác sĩ tim mạch")
     clinical = page.locator("#expertise-0-field option", has_text=f"3.2 {o['clinical']}")
     page.locator("#expertise-0-field").select_option(clinical.get_attribute("value"))
-    page.get_by_role("button", name=o["save"], exact=True).last.click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name=o["save"], exact=True).last.click()
     page.locator("summary", has_text="Test Officer").click()
     page.get_by_role("button", name=o["sign_out"]).click()
 
@@ -129,8 +129,8 @@ def test_viewer_finds_expert_by_field_and_country_without_diacritics(live_server
     page.wait_for_url(re.compile(r"/search/\?"))
     assert page.get_by_role("heading", name=t["found_one"]).is_visible()
     check_page(page, lang)
-    page.get_by_role("link", name="Trần Thị Thu Hương").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Trần Thị Thu Hương").click()
     assert page.locator("h1").inner_text().startswith("Trần Thị Thu Hương")
     assert t["clinical"] in page.content()
     assert "huong.private@example.fr" not in page.content()

@@ -54,8 +54,8 @@ def test_approve_an_outreach_and_download_a_delegation_pack(live_server, page):
     live_server.sign_in(page, officer)
     page.goto(base + "/outreach/")
     check_page(page, "vi")
-    page.get_by_role("button", name="Soạn thư gửi kiều bào").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Soạn thư gửi kiều bào").click()
     check_page(page, "vi")
     page.locator("#occasion").select_option("tet")
     page.locator("#channel").select_option("email")
@@ -63,8 +63,8 @@ def test_approve_an_outreach_and_download_a_delegation_pack(live_server, page):
     page.locator("#body_vi").fill(BODY_VI)
     page.locator("#title_en").fill("Tết greetings 2026")
     page.locator("#body_en").fill(BODY_EN)
-    page.get_by_role("button", name="Xem trước cả hai bản").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Xem trước cả hai bản").click()
     assert page.get_by_text("Kính gửi Ông/Bà Nguyễn Văn An,").is_visible()
     assert page.get_by_text("Dear Mr/Ms An Nguyen,").is_visible()
     check_page(page, "vi")
@@ -75,8 +75,8 @@ def test_approve_an_outreach_and_download_a_delegation_pack(live_server, page):
 
     # Recipients from a saved search: everyone in Japan; the one without consent is left out.
     page.locator("#search").fill(base + "/search/?country=JP")
-    page.get_by_role("button", name="Thêm tất cả những người tìm được").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Thêm tất cả những người tìm được").click()
     assert page.get_by_text(
         "Đã thêm 2 người nhận. 1 kiều bào không được thêm: 1 chưa có sự đồng ý nhận thư."
     ).is_visible()
@@ -99,11 +99,11 @@ def test_approve_an_outreach_and_download_a_delegation_pack(live_server, page):
     assert page.get_by_text("Thư “Thư chúc Tết Bính Ngọ 2026” đã được duyệt.").is_visible()
     check_page(page, "vi")
     live_server.screenshot(page, "outreach-approved")
-    page.get_by_role("button", name="Đánh dấu đã gửi").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Đánh dấu đã gửi").click()
     check_page(page, "vi")
-    page.get_by_role("button", name="Đánh dấu đã gửi").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Đánh dấu đã gửi").click()
     assert page.get_by_text("đã ghi nhận hoạt động gửi thư chúc mừng tới 2 người nhận").is_visible()
     with live_server.app.app_context():
         outreach = db.session.scalar(db.select(Outreach))
@@ -126,8 +126,8 @@ def test_approve_an_outreach_and_download_a_delegation_pack(live_server, page):
     check_page(page, "vi")
     for name, *_rest in PEOPLE[:2]:
         page.get_by_label(f"Thêm {name}").check()
-    page.get_by_role("button", name="Thêm những kiều bào đã chọn").first.click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Thêm những kiều bào đã chọn").first.click()
     assert page.get_by_text("Đã thêm 2 kiều bào vào danh sách.").is_visible()
     check_page(page, "vi")
     live_server.screenshot(page, "delegation-contacts")

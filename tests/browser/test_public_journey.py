@@ -46,11 +46,11 @@ def test_self_registration_review_and_search(live_server, browser, page):
     assert page.get_by_text("Lê Thị Hạnh").count() == 0  # not before review
     queue = page.get_by_role("link", name=re.compile("Hàng chờ duyệt"))
     assert "1 đang chờ" in queue.inner_text()
-    queue.click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        queue.click()
     check_page(page, "vi")
-    page.get_by_role("link", name=reference).click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("link", name=reference).click()
     check_page(page, "vi")
     assert page.get_by_text("hanh.le@example.de").is_visible()
     tab_to(page, page.get_by_role("button", name="Duyệt thành hồ sơ mới"))
