@@ -21,6 +21,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from diaspora import create_app
+from diaspora.api.tokens import issue_token
 from diaspora.auth import services as auth_services
 from diaspora.extensions import db as _db
 from diaspora.models import User, audit_purge_allowed
@@ -224,6 +225,26 @@ def make_user(app: Flask):
             return user
 
     return factory
+
+
+@pytest.fixture
+def token_for(app: Flask, make_user):
+    """token_for(role) -> str: the secret of an API token issued to a new account of ``role``."""
+
+    def factory(role: str) -> str:
+        user = make_user(role)
+        with app.app_context():
+            owner = _db.session.get(User, user.id)
+            secret = issue_token(owner, "tests", actor=owner).secret
+            _db.session.commit()
+        return secret
+
+    return factory
+
+
+def bearer(secret: str, language: str) -> dict:
+    """Headers of an API call with the token ``secret``, asking for answers in ``language``."""
+    return {"Authorization": f"Bearer {secret}", "Accept-Language": language}
 
 
 @pytest.fixture

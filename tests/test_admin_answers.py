@@ -10,6 +10,7 @@ import pytest
 
 from diaspora.extensions import db as _db
 from diaspora.models import AuditEvent, Category, ExpertiseField, User
+from tests.account_helpers import account_form
 
 pytestmark = pytest.mark.usefixtures("seeded")
 
@@ -81,14 +82,7 @@ def test_a_category_rename_is_named_by_its_new_code(app, client, login_as):
 def test_account_messages_name_the_saved_account(app, client, login_as, make_user):
     admin(client, login_as)
     other = make_user("officer")
-    form = {
-        "email": other.email,
-        "name": "Nguyễn Văn Mới",
-        "agency_id": "0",
-        "role": "officer",
-        "locale": "vi",
-        "active": "y",
-    }
+    form = account_form(other, name="Nguyễn Văn Mới")
     response = client.post(f"/admin/users/{other.id}", data=form)
     assert flashes(client, response) == [("success", "Account of Nguyễn Văn Mới saved.")]
     password = "set by the administrator 9"

@@ -8,27 +8,9 @@ import pytest
 from openapi_spec_validator import validate
 from sqlalchemy import func, select
 
-from diaspora.api.tokens import issue_token
 from diaspora.extensions import db as _db
 from diaspora.models import ApiToken, AuditEvent, User
-from tests.conftest import login
-
-
-def bearer(secret: str, language: str = "vi") -> dict:
-    return {"Authorization": f"Bearer {secret}", "Accept-Language": language}
-
-
-@pytest.fixture
-def token_for(app, make_user):
-    def factory(role: str = "viewer") -> str:
-        user = make_user(role)
-        with app.app_context():
-            owner = _db.session.get(User, user.id)
-            secret = issue_token(owner, "tests", actor=owner).secret
-            _db.session.commit()
-        return secret
-
-    return factory
+from tests.conftest import bearer, login
 
 
 def test_openapi_document_is_valid(client):
@@ -75,7 +57,7 @@ def test_fields_in_both_languages(client, seeded, token_for):
 
 def test_countries_and_plan_tasks(client, seeded, token_for):
     secret = token_for("viewer")
-    countries = client.get("/api/v1/countries", headers=bearer(secret)).get_json()["items"]
+    countries = client.get("/api/v1/countries", headers=bearer(secret, "vi")).get_json()["items"]
     assert {"code": "JP", "name": "Nhật Bản"} in countries
     tasks = client.get("/api/v1/plan-tasks", headers=bearer(secret, "en")).get_json()["items"]
     assert [t["code"] for t in tasks][:5] == ["II.1", "II.2", "II.3", "II.4", "II.5"]
@@ -95,7 +77,7 @@ def test_session_cookie_is_not_accepted_by_the_api(client, seeded, login_as):
 
 def test_token_is_not_accepted_by_pages(client, seeded, token_for):
     secret = token_for("admin")
-    response = client.get("/admin/users/", headers=bearer(secret))
+    response = client.get("/admin/users/", headers=bearer(secret, "vi"))
     assert response.status_code == 302
 
 
@@ -105,14 +87,14 @@ def test_user_creates_and_revokes_a_token_in_the_ui(app, client, seeded, login_a
         as_text=True
     )
     secret = re.search(r'<code id="new-token">([^<]+)</code>', html).group(1)
-    assert client.get("/api/v1/fields", headers=bearer(secret)).status_code == 200
+    assert client.get("/api/v1/fields", headers=bearer(secret, "vi")).status_code == 200
     with app.app_context():
         token = _db.session.scalar(select(ApiToken).where(ApiToken.user_id == user.id))
         assert token.token_hash != secret and secret not in token.token_hash
         token_id = token.id
     assert secret not in client.get("/account/tokens").get_data(as_text=True)
     client.post(f"/tokens/{token_id}/revoke")
-    assert client.get("/api/v1/fields", headers=bearer(secret)).status_code == 401
+    assert client.get("/api/v1/fields", headers=bearer(secret, "vi")).status_code == 401
     with app.app_context():
         actions = set(_db.session.scalars(select(AuditEvent.action)))
     assert {"token.create", "token.revoke"} <= actions
@@ -132,12 +114,12 @@ def test_only_owner_or_admin_revokes(app, client, seeded, token_for, login_as, m
         token_id = _db.session.scalar(select(ApiToken.id))
     login_as("officer")
     assert client.post(f"/tokens/{token_id}/revoke").status_code == 403
-    assert client.get("/api/v1/fields", headers=bearer(secret)).status_code == 200
+    assert client.get("/api/v1/fields", headers=bearer(secret, "vi")).status_code == 200
     admin = app.test_client()
     login(admin, make_user("admin").email)
     assert "tests" in admin.get("/admin/tokens").get_data(as_text=True)
     admin.post(f"/tokens/{token_id}/revoke", data={"next": "/admin/tokens"})
-    assert client.get("/api/v1/fields", headers=bearer(secret)).status_code == 401
+    assert client.get("/api/v1/fields", headers=bearer(secret, "vi")).status_code == 401
 
 
 def test_deactivated_owner_token_stops_working(app, client, seeded, token_for):
@@ -146,7 +128,7 @@ def test_deactivated_owner_token_stops_working(app, client, seeded, token_for):
         user = _db.session.scalar(select(User))
         user.active = False
         _db.session.commit()
-    assert client.get("/api/v1/fields", headers=bearer(secret)).status_code == 401
+    assert client.get("/api/v1/fields", headers=bearer(secret, "vi")).status_code == 401
 
 
 def test_cli_prints_a_token_once(app, runner, seeded, make_user, client):
@@ -155,7 +137,7 @@ def test_cli_prints_a_token_once(app, runner, seeded, make_user, client):
     assert result.exit_code == 0
     secret = result.output.strip()
     assert secret.startswith("dsp_")
-    assert client.get("/api/v1/fields", headers=bearer(secret)).status_code == 200
+    assert client.get("/api/v1/fields", headers=bearer(secret, "vi")).status_code == 200
     result = runner.invoke(args=["users", "token", "nobody@example.org"])
     assert result.exit_code == 1 and "no account" in result.output
 
@@ -164,12 +146,12 @@ def test_api_is_rate_limited_per_token(app, client, seeded, token_for):
     secret = token_for("viewer")
     app.config["API_RATE_LIMIT"] = "3 per minute"
     try:
-        answers = [client.get("/api/v1/countries", headers=bearer(secret)) for _ in range(4)]
+        answers = [client.get("/api/v1/countries", headers=bearer(secret, "vi")) for _ in range(4)]
         statuses = [answer.status_code for answer in answers]
         assert answers[-1].mimetype == "application/problem+json"
         assert answers[-1].get_json()["status"] == 429
         other = token_for("viewer")
-        assert client.get("/api/v1/countries", headers=bearer(other)).status_code == 200
+        assert client.get("/api/v1/countries", headers=bearer(other, "vi")).status_code == 200
     finally:
         app.config["API_RATE_LIMIT"] = "300 per minute"
     assert statuses == [200, 200, 200, 429]
@@ -177,7 +159,7 @@ def test_api_is_rate_limited_per_token(app, client, seeded, token_for):
 
 def test_viewer_cannot_use_admin_only_routes_via_api(client, token_for):
     secret = token_for("viewer")
-    assert client.post("/api/v1/fields", headers=bearer(secret)).status_code == 405
+    assert client.post("/api/v1/fields", headers=bearer(secret, "vi")).status_code == 405
 
 
 def test_api_writes_refuse_a_signed_in_browser_without_a_token(app, csrf_app, seeded, make_user):

@@ -12,11 +12,9 @@ import pytest
 from flask import Request
 from werkzeug.datastructures import ImmutableMultiDict
 
-from diaspora.api.tokens import issue_token
 from diaspora.engagements.api import ACTIVITY_PARAMETERS, LIST_PARAMETERS
-from diaspora.extensions import db as _db
-from diaspora.models import User
 from diaspora.search.params import QUERY_PARAMETERS
+from tests.conftest import bearer
 from tests.contact_helpers import database_state
 
 pytestmark = pytest.mark.usefixtures("seeded")
@@ -46,17 +44,8 @@ TITLES = {"en": "Invalid data", "vi": "Dữ liệu không hợp lệ"}
 
 
 @pytest.fixture
-def secret(app, make_user) -> str:
-    user = make_user("officer")
-    with app.app_context():
-        owner = _db.session.get(User, user.id)
-        token = issue_token(owner, "tests", actor=owner).secret
-        _db.session.commit()
-    return token
-
-
-def bearer(secret: str, language: str = "en") -> dict:
-    return {"Authorization": f"Bearer {secret}", "Accept-Language": language}
+def secret(token_for) -> str:
+    return token_for("officer")
 
 
 def documented(client, path: str) -> set[str]:
@@ -91,13 +80,13 @@ def test_each_list_documents_exactly_the_parameters_it_reads(
             return super().__contains__(key)
 
     monkeypatch.setattr(Request, "parameter_storage_class", RecordingArgs)
-    assert client.get(url, headers=bearer(secret)).status_code == 200
+    assert client.get(url, headers=bearer(secret, "en")).status_code == 200
     assert read == documented(client, path) == set(known)
 
 
 @pytest.mark.parametrize(("url", "path", "known"), LISTS, ids=[row[1] for row in LISTS])
 def test_every_documented_parameter_is_still_accepted(client, secret, url, path, known):
-    response = client.get(f"{url}?{urlencode(VALID[url])}", headers=bearer(secret))
+    response = client.get(f"{url}?{urlencode(VALID[url])}", headers=bearer(secret, "en"))
     assert response.status_code == 200, response.get_json()
     assert {name for name, _value in VALID[url]} == set(known)
 
@@ -108,12 +97,12 @@ def test_the_newly_documented_filters_filter(client, secret):
         created = client.post(
             "/api/v1/contacts",
             json={**person, "full_name": name, "city": city, "willing": willing},
-            headers=bearer(secret),
+            headers=bearer(secret, "en"),
         )
         assert created.status_code == 201, created.get_json()
 
     def names(query: str) -> list[str]:
-        body = client.get(f"/api/v1/contacts?{query}", headers=bearer(secret)).get_json()
+        body = client.get(f"/api/v1/contacts?{query}", headers=bearer(secret, "en")).get_json()
         return sorted(item["full_name"] for item in body["items"])
 
     assert names("country=jp") == ["Vũ Thị Mai", "Đỗ Minh Khôi"]
@@ -160,20 +149,22 @@ def test_unknown_parameters_are_refused_on_every_list(client, secret, url, langu
 
 def test_unknown_and_bad_values_are_told_together(client, secret):
     response = client.get(
-        "/api/v1/contacts?contry=JP&page=0&felds=1&country=XX", headers=bearer(secret)
+        "/api/v1/contacts?contry=JP&page=0&felds=1&country=XX", headers=bearer(secret, "en")
     )
     assert response.status_code == 422
     errors = response.get_json()["errors"]
     assert set(errors) == {"contry", "felds", "page", "country"}
     assert "“field”" in errors["felds"][0]
-    engagements = client.get("/api/v1/engagements?yaer=2025&type=party", headers=bearer(secret))
+    engagements = client.get(
+        "/api/v1/engagements?yaer=2025&type=party", headers=bearer(secret, "en")
+    )
     assert set(engagements.get_json()["errors"]) == {"yaer", "type"}
     assert "“year”" in engagements.get_json()["errors"]["yaer"][0]
 
 
 def test_a_flood_of_unknown_parameters_gets_a_short_answer(client, secret):
     flood = urlencode([(f"{number:04d}{'x' * 200}", "1") for number in range(500)])
-    response = client.get(f"/api/v1/contacts?{flood}", headers=bearer(secret))
+    response = client.get(f"/api/v1/contacts?{flood}", headers=bearer(secret, "en"))
     assert response.status_code == 422
     errors = response.get_json()["errors"]
     assert len(errors) == 10 and all(len(name) == 40 for name in errors)
@@ -190,8 +181,9 @@ def test_the_document_says_unknown_parameters_are_refused(client):
 
 def test_hostile_values_of_the_newly_documented_filters_are_no_server_error(client, secret):
     for query in ["city=%00", "origin=%00Th%E1%BB%A7y", "q=%00&city=a%00b", "org=%00"]:
-        response = client.get(f"/api/v1/contacts?{query}", headers=bearer(secret))
+        response = client.get(f"/api/v1/contacts?{query}", headers=bearer(secret, "en"))
         assert response.status_code in (200, 422), query
     assert (
-        "org" in client.get("/api/v1/contacts?org=%00", headers=bearer(secret)).get_json()["errors"]
+        "org"
+        in client.get("/api/v1/contacts?org=%00", headers=bearer(secret, "en")).get_json()["errors"]
     )

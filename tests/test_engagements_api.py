@@ -5,30 +5,13 @@ from __future__ import annotations
 import pytest
 from openapi_spec_validator import validate
 
-from diaspora.api.tokens import issue_token
 from diaspora.extensions import db as _db
 from diaspora.models import Engagement, User
+from tests.conftest import bearer
 from tests.contact_helpers import database_state
 from tests.engagement_helpers import person
 
 pytestmark = pytest.mark.usefixtures("seeded")
-
-
-def bearer(secret: str, language: str = "en") -> dict:
-    return {"Authorization": f"Bearer {secret}", "Accept-Language": language}
-
-
-@pytest.fixture
-def token_for(app, make_user):
-    def factory(role: str = "officer") -> str:
-        user = make_user(role)
-        with app.app_context():
-            owner = _db.session.get(User, user.id)
-            secret = issue_token(owner, "tests", actor=owner).secret
-            _db.session.commit()
-        return secret
-
-    return factory
 
 
 @pytest.fixture
@@ -81,7 +64,7 @@ def test_record_then_list_and_read(app, client, token_for, people):
     response = client.post(
         "/api/v1/engagements",
         json=body(people, end_date="2026-03-09", outcome="Đồng ý tài trợ", organizations=["VBA"]),
-        headers=bearer(secret),
+        headers=bearer(secret, "en"),
     )
     assert response.status_code == 201, response.get_json()
     created = response.get_json()
@@ -102,13 +85,13 @@ def test_record_then_list_and_read(app, client, token_for, people):
         ("?type=donation", 0),
         ("?year=2025", 0),
     ]:
-        page = client.get(f"/api/v1/engagements{query}", headers=bearer(viewer)).get_json()
+        page = client.get(f"/api/v1/engagements{query}", headers=bearer(viewer, "en")).get_json()
         assert page["total"] == expected, query
 
 
 def test_idempotency_key_records_once(app, client, token_for, people):
     secret = token_for("officer")
-    headers = {**bearer(secret), "Idempotency-Key": "sheet-2026-03-08"}
+    headers = {**bearer(secret, "en"), "Idempotency-Key": "sheet-2026-03-08"}
     first = client.post("/api/v1/engagements", json=body(people), headers=headers)
     again = client.post("/api/v1/engagements", json=body(people), headers=headers)
     assert (first.status_code, again.status_code) == (201, 200)
@@ -139,7 +122,7 @@ def test_bad_input_is_a_422_problem_and_changes_nothing(
     secret = token_for("officer")
     before = state(app)
     response = client.post(
-        "/api/v1/engagements", json=body(people, **overrides), headers=bearer(secret)
+        "/api/v1/engagements", json=body(people, **overrides), headers=bearer(secret, "en")
     )
     assert response.status_code == 422
     assert response.mimetype == "application/problem+json"
@@ -152,10 +135,13 @@ def test_not_json_and_wrong_roles(app, client, token_for, people):
     officer, viewer = token_for("officer"), token_for("viewer")
     before = state(app)
     response = client.post(
-        "/api/v1/engagements", data="not json", headers=bearer(officer), content_type="text/plain"
+        "/api/v1/engagements",
+        data="not json",
+        headers=bearer(officer, "en"),
+        content_type="text/plain",
     )
     assert response.status_code == 422 and "JSON object" in response.get_json()["detail"]
-    refused = client.post("/api/v1/engagements", json=body(people), headers=bearer(viewer))
+    refused = client.post("/api/v1/engagements", json=body(people), headers=bearer(viewer, "en"))
     assert refused.status_code == 403 and refused.mimetype == "application/problem+json"
     assert client.post("/api/v1/engagements", json=body(people)).status_code == 401
     assert state(app) == before
@@ -168,10 +154,10 @@ def test_bad_filters_are_explained(client, token_for):
         ("?type=party", "type"),
         ("?plan_task=IX.1", "plan_task"),
     ]:
-        response = client.get(f"/api/v1/engagements{query}", headers=bearer(secret))
+        response = client.get(f"/api/v1/engagements{query}", headers=bearer(secret, "en"))
         assert response.status_code == 422, query
         assert field in response.get_json()["errors"]
-    assert client.get("/api/v1/engagements/999999", headers=bearer(secret)).status_code == 404
+    assert client.get("/api/v1/engagements/999999", headers=bearer(secret, "en")).status_code == 404
 
 
 def test_plan_task_lists_its_activities(client, token_for, people):
@@ -181,12 +167,12 @@ def test_plan_task_lists_its_activities(client, token_for, people):
             client.post(
                 "/api/v1/engagements",
                 json=body(people, date=date, plan_tasks=tasks),
-                headers=bearer(officer),
+                headers=bearer(officer, "en"),
             ).status_code
             == 201
         )
     viewer = token_for("viewer")
-    detail = client.get("/api/v1/plan-tasks/II.4", headers=bearer(viewer)).get_json()
+    detail = client.get("/api/v1/plan-tasks/II.4", headers=bearer(viewer, "en")).get_json()
     activities = detail["activities"]
     assert activities["total"] == 2 and activities["contacts_reached"] == 2
     assert activities["by_year"] == [{"year": 2026, "count": 1}, {"year": 2025, "count": 1}]
@@ -194,9 +180,9 @@ def test_plan_task_lists_its_activities(client, token_for, people):
     assert [item["date"] for item in activities["items"]] == ["2026-03-08", "2025-06-01"]
     assert activities["items"][0]["kind"] == "engagement" and activities["more"] is False
     page = client.get(
-        "/api/v1/plan-tasks/II.4/activities?year=2025&per_page=1", headers=bearer(viewer)
+        "/api/v1/plan-tasks/II.4/activities?year=2025&per_page=1", headers=bearer(viewer, "en")
     ).get_json()
     assert page["total"] == 1 and page["items"][0]["date"] == "2025-06-01"
     assert page["summary"]["total"] == 2
-    missing = client.get("/api/v1/plan-tasks/IX.1/activities", headers=bearer(viewer))
+    missing = client.get("/api/v1/plan-tasks/IX.1/activities", headers=bearer(viewer, "en"))
     assert missing.status_code == 404 and missing.mimetype == "application/problem+json"

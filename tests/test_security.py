@@ -15,6 +15,7 @@ from diaspora.extensions import csrf
 from diaspora.extensions import db as _db
 from diaspora.models import User
 from diaspora.security import exempt_api_from_csrf
+from tests.account_helpers import account_form
 from tests.conftest import PASSWORD, csrf_token, login, login_with_csrf
 from tests.test_permissions import _sample_url
 
@@ -163,19 +164,15 @@ def test_extra_fields_are_ignored_on_account_edit(app, client, login_as, make_us
     before = snapshot(app)["users"]
     response = client.post(
         f"/admin/users/{officer.id}",
-        data={
-            "email": officer.email,
-            "name": "Renamed",
-            "agency_id": "0",
-            "role": "officer",
-            "locale": "vi",
-            "active": "y",
-            "id": str(bystander.id),
-            "version": "99",
-            "session_epoch": "0",
-            "password_hash": "plain",
-            "created_at": "2000-01-01",
-        },
+        data=account_form(
+            officer,
+            name="Renamed",
+            id=str(bystander.id),
+            version="99",
+            session_epoch="0",
+            password_hash="plain",
+            created_at="2000-01-01",
+        ),
     )
     assert response.status_code == 302
     with app.app_context():

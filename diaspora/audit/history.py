@@ -64,6 +64,23 @@ def target_events(
     )
 
 
+def events_after_version(
+    target_type: str, target_id: int, actions: Iterable[str], version: int
+) -> list[AuditEvent]:
+    """The record's ``actions`` events that produced the versions after ``version`` (from each
+    event's ``details["version"]``), oldest first: what changed since a form was opened."""
+    events = db.session.scalars(
+        select(AuditEvent)
+        .where(
+            AuditEvent.target_type == target_type,
+            AuditEvent.target_id == target_id,
+            AuditEvent.action.in_(tuple(actions)),
+        )
+        .order_by(AuditEvent.id)
+    )
+    return [event for event in events if (event.details or {}).get("version", 0) > version]
+
+
 def change_pairs(details: dict) -> Iterator[tuple[str, Any, Any]]:
     """(field, old, new) by field name; a bare value (no pair) is a new value."""
     for key, pair in sorted((details.get("changes") or {}).items()):

@@ -17,6 +17,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from diaspora.audit import services as audit
+from diaspora.audit.history import events_after_version
 from diaspora.contacts import consent as consents
 from diaspora.contacts import record_validation
 from diaspora.contacts.data import ConsentInput, ContactData
@@ -299,16 +300,7 @@ def update_contact(
 
 def changes_since(contact: Contact, version: int) -> list[AuditEvent]:
     """Audit events that produced the versions after ``version``, oldest first."""
-    events = db.session.scalars(
-        db.select(AuditEvent)
-        .where(
-            AuditEvent.target_type == "contact",
-            AuditEvent.target_id == contact.id,
-            AuditEvent.action.in_(CHANGE_ACTIONS),
-        )
-        .order_by(AuditEvent.id)
-    )
-    return [event for event in events if (event.details or {}).get("version", 0) > version]
+    return events_after_version("contact", contact.id, CHANGE_ACTIONS, version)
 
 
 # --- reading ---

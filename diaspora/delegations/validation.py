@@ -12,7 +12,7 @@ from diaspora.delegations.data import VisitData
 from diaspora.errors import ValidationFailed
 from diaspora.extensions import db
 from diaspora.models import ExpertiseField, PlanTask
-from diaspora.plan.services import plan_tasks_from_codes
+from diaspora.plan.services import checked_plan_tasks
 from diaspora.text import clean, clean_lines, distinct_codes, strip_controls
 from diaspora.validation import Errors, add, read_date
 
@@ -102,13 +102,6 @@ def _fields(codes: list, errors: Errors) -> list[ExpertiseField]:
     return sorted(found.values(), key=lambda row: (row.position, row.code))
 
 
-def _plan_tasks(codes: list, errors: Errors) -> list[PlanTask]:
-    tasks, unknown = plan_tasks_from_codes(codes)
-    if unknown:
-        add(errors, "plan_tasks", unknown)
-    return tasks
-
-
 def validate_visit(data: VisitData, *, today: date) -> VisitValues:
     errors: Errors = {}
     title = _text(data.title, "title", errors)
@@ -147,7 +140,7 @@ def validate_visit(data: VisitData, *, today: date) -> VisitValues:
     values = VisitValues(
         scalars=scalars,
         fields=_fields(list(data.fields or []), errors),
-        plan_tasks=_plan_tasks(list(data.plan_tasks or []), errors),
+        plan_tasks=checked_plan_tasks(list(data.plan_tasks or []), errors),
     )
     if errors:
         raise ValidationFailed(errors)

@@ -16,6 +16,7 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import selectinload
 
 from diaspora.audit import services as audit
+from diaspora.audit.history import events_after_version
 from diaspora.contacts.organizations import find_or_create_organization, find_organization
 from diaspora.engagements.data import EngagementData
 from diaspora.engagements.errors import EngagementAlreadySaved, EngagementChanged, EngagementGone
@@ -211,16 +212,7 @@ def update_engagement(
 
 def changes_since(engagement: Engagement, version: int) -> list[AuditEvent]:
     """Audit events that produced the versions after ``version``, oldest first."""
-    events = db.session.scalars(
-        select(AuditEvent)
-        .where(
-            AuditEvent.target_type == "engagement",
-            AuditEvent.target_id == engagement.id,
-            AuditEvent.action.in_(CHANGE_ACTIONS),
-        )
-        .order_by(AuditEvent.id)
-    )
-    return [event for event in events if (event.details or {}).get("version", 0) > version]
+    return events_after_version("engagement", engagement.id, CHANGE_ACTIONS, version)
 
 
 # --- reading ---

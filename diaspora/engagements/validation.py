@@ -25,7 +25,7 @@ from diaspora.models import (
     User,
     utcnow,
 )
-from diaspora.plan.services import plan_tasks_from_codes
+from diaspora.plan.services import checked_plan_tasks
 from diaspora.text import clean, clean_lines, strip_controls, word_key
 from diaspora.validation import Errors, add, read_date
 
@@ -192,13 +192,6 @@ def _survivor(contact: Contact | None) -> Contact | None:
     return contact
 
 
-def _plan_tasks(codes: list, errors: Errors) -> list[PlanTask]:
-    tasks, unknown = plan_tasks_from_codes(codes)
-    if unknown:
-        add(errors, "plan_tasks", unknown)
-    return tasks
-
-
 def _organizations(names: list, errors: Errors) -> list[str]:
     result: list[str] = []
     keys: set[str] = set()
@@ -258,7 +251,7 @@ def validate_engagement(data: EngagementData, *, current: Engagement | None = No
         scalars=scalars,
         participants=_participants(data, current, errors),
         organizations=_organizations(list(data.organizations or []), errors),
-        plan_tasks=_plan_tasks(list(data.plan_tasks or []), errors),
+        plan_tasks=checked_plan_tasks(list(data.plan_tasks or []), errors),
         owner=owner,
     )
     if errors:

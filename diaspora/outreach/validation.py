@@ -15,7 +15,7 @@ from diaspora.errors import ValidationFailed
 from diaspora.models import Channel, Occasion, Outreach, PlanTask
 from diaspora.outreach import placeholders
 from diaspora.outreach.data import OutreachData
-from diaspora.plan.services import plan_tasks_from_codes
+from diaspora.plan.services import checked_plan_tasks
 from diaspora.text import clean, clean_lines, strip_controls
 from diaspora.validation import Errors, add
 
@@ -106,13 +106,6 @@ def _choice(value, name: str, allowed, errors: Errors, message, default: str) ->
     return code
 
 
-def _plan_tasks(codes: list, errors: Errors) -> list[PlanTask]:
-    tasks, unknown = plan_tasks_from_codes(codes)
-    if unknown:
-        add(errors, "plan_tasks", unknown)
-    return tasks
-
-
 def validate_outreach(data: OutreachData) -> OutreachValues:
     errors: Errors = {}
     single = clean(data.single_language or "")
@@ -152,7 +145,7 @@ def validate_outreach(data: OutreachData) -> OutreachValues:
         add(errors, "title_vi", _l("Enter the title."))
     elif not (single or scalars["title_vi"] or scalars["title_en"] or "title_vi" in errors):
         add(errors, "title_vi", _l("Enter a title, in Vietnamese or in English."))
-    values = OutreachValues(scalars=scalars, plan_tasks=_plan_tasks(data.plan_tasks, errors))
+    values = OutreachValues(scalars=scalars, plan_tasks=checked_plan_tasks(data.plan_tasks, errors))
     if errors:
         raise ValidationFailed(errors)
     return values

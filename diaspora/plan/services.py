@@ -8,6 +8,7 @@ from diaspora.errors import NotFound
 from diaspora.extensions import db
 from diaspora.models import Agency, PlanTask
 from diaspora.text import distinct_codes
+from diaspora.validation import Errors, add
 
 
 def list_plan_tasks() -> list[PlanTask]:
@@ -60,3 +61,12 @@ def plan_tasks_from_codes(codes: list) -> tuple[list[PlanTask], object | None]:
         else None
     )
     return sorted(found.values(), key=lambda row: row.position), message
+
+
+def checked_plan_tasks(codes: list, errors: Errors) -> list[PlanTask]:
+    """The plan tasks named by ``codes``, with the unknown-code message added to ``errors``
+    under ``plan_tasks``: the one check the engagement, outreach and visit forms share."""
+    tasks, unknown = plan_tasks_from_codes(codes)
+    if unknown:
+        add(errors, "plan_tasks", unknown)
+    return tasks

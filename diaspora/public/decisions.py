@@ -37,9 +37,7 @@ from diaspora.public import payload as P
 from diaspora.public.errors import AlreadyDecided
 from diaspora.text import clean_lines
 
-REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read out on the phone
 REASON_LIMIT = 2000
-PURPOSES = tuple(purpose.value for purpose in ConsentPurpose)
 
 
 def _check(submission: Submission, expected_version: int, kinds: Collection[str]) -> None:

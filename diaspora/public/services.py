@@ -38,7 +38,6 @@ from diaspora.public.errors import AlreadySent
 from diaspora.text import word_key
 
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read out on the phone
-REASON_LIMIT = 2000
 PURPOSES = tuple(purpose.value for purpose in ConsentPurpose)
 
 
