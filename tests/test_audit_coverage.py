@@ -16,8 +16,8 @@ import pytest
 from diaspora.extensions import db as _db
 from diaspora.models import AuditEvent, Contact
 from tests.conftest import PASSWORD, login
+from tests.import_pages import HEADER, ROWS, import_file
 from tests.test_contacts_views import _edit_form, create, html
-from tests.test_transfer_import import HEADER, ROWS, import_file
 from tests.transfer_helpers import csv_bytes
 
 pytestmark = pytest.mark.usefixtures("seeded")
