@@ -29,7 +29,8 @@ def posted_back(html: str, form_id: str | None = None) -> dict:
             continue
         data[name.group(1)] = unescape(value.group(1)) if value else ""
     for name, body in re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>([^<]*)</textarea>', html):
-        data[name] = unescape(body).lstrip("\n")
+        # The HTML parser drops one line break right after <textarea> (CRLF or LF), no more.
+        data[name] = re.sub(r"^\r?\n", "", unescape(body))
     for name, options in re.findall(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', html, re.S):
         chosen = re.search(r'<option selected value="([^"]*)"', options) or re.search(
             r'<option[^>]*value="([^"]*)"[^>]*selected', options

@@ -16,8 +16,8 @@ import pytest
 from diaspora.extensions import db as _db
 from diaspora.models import AuditEvent, Contact
 from tests.conftest import PASSWORD, login
+from tests.contact_pages import create, edit_form, html
 from tests.import_pages import HEADER, ROWS, import_file
-from tests.test_contacts_views import _edit_form, create, html
 from tests.transfer_helpers import csv_bytes
 
 pytestmark = pytest.mark.usefixtures("seeded")
@@ -53,7 +53,7 @@ def test_every_listed_kind_of_event_is_audited_and_found_by_the_filters(app, cli
     assert client.get(f"/contacts/{first}").status_code == 200
     views = events_of(app, "contact.view_personal")
     assert any(e.target_id == first and e.actor_id == admin_id for e in views)
-    data = _edit_form(html(client.get(f"/contacts/{first}/edit")))
+    data = edit_form(html(client.get(f"/contacts/{first}/edit")))
     data["city"] = "Hamburg"
     assert client.post(f"/contacts/{first}/edit", data=data).status_code == 302
     (update,) = events_of(app, "contact.update")

@@ -1,65 +1,29 @@
-"""Contact pages through the test client: permissions, forms, bad input, duplicates, 409."""
+"""Contact pages through the test client: permissions, forms, bad input, edit, 409, delete,
+both languages. Duplicates and merge: ``test_contacts_views_duplicates.py``; who sees what
+and consent: ``test_contacts_views_privacy.py``."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
-import uuid
-from html import unescape
 
 import pytest
 
 from diaspora.extensions import db as _db
 from diaspora.models import AuditEvent, Category, Contact, ExpertiseField
 from tests.conftest import login
-from tests.contact_helpers import database_state
+from tests.contact_pages import (
+    contact_ids,
+    create,
+    edit_form,
+    errors,
+    form,
+    html,
+    reference_id,
+    state,
+)
 
 pytestmark = pytest.mark.usefixtures("seeded")
-
-
-def form(**overrides) -> dict:
-    values = {
-        "entry_key": uuid.uuid4().hex,
-        "full_name": "Nguyễn Thị Hồng Nhung",
-        "country": "DE",
-        "city": "Berlin",
-        "preferred_language": "vi",
-        "status": "active",
-        "source": "manual",
-    }
-    values.update(overrides)
-    return {key: value for key, value in values.items() if value is not None}
-
-
-def reference_id(app, model, code: str) -> str:
-    """Ids differ between runs (PostgreSQL sequences are not reset): look them up by code."""
-    with app.app_context():
-        return str(_db.session.scalar(_db.select(model.id).where(model.code == code)))
-
-
-def state(app) -> dict:
-    with app.app_context():
-        return database_state()
-
-
-def contact_ids(app) -> list[int]:
-    with app.app_context():
-        return list(_db.session.scalars(_db.select(Contact.id).order_by(Contact.id)))
-
-
-def create(client, **overrides) -> int:
-    response = client.post("/contacts/new", data=form(**overrides))
-    assert response.status_code == 302, errors(response)
-    return int(response.headers["Location"].rsplit("/", 1)[1])
-
-
-def errors(response) -> list[str]:
-    found = re.findall(r'class="field-error"[^>]*>([^<]*)<', response.get_data(as_text=True))
-    return [unescape(message) for message in found]
-
-
-def html(response) -> str:
-    return response.get_data(as_text=True)
 
 
 # --- permissions ------------------------------------------------------------------------------
@@ -235,129 +199,7 @@ def test_form_posted_twice_saves_once(app, client, login_as):
     assert len(contact_ids(app)) == 1
 
 
-# --- duplicates on entry ------------------------------------------------------------------------
-
-
-def test_duplicate_warning_then_save_as_different_person(app, client, login_as):
-    login_as("officer", locale="en")
-    existing = create(
-        client, full_name="Nguyễn Văn Đức", country="JP", city="Tokyo", emails="duc@example.org"
-    )
-    data = form(full_name="Nguyen Van Duc", country="JP", city="Osaka")
-    response = client.post("/contacts/new", data=data)
-    page = html(response)
-    assert "may already be in the registry" in page
-    assert "same name in the same country" in page
-    assert f"Record no. {existing}" in page and "duc@example.org" in page
-    assert "Nguyen Van Duc" in page  # the officer's input is kept
-    assert contact_ids(app) == [existing]
-    acknowledged = re.search(r'name="acknowledged" type="hidden" value="([^"]*)"', page).group(1)
-    assert acknowledged == str(existing)
-    response = client.post(
-        "/contacts/new", data={**data, "acknowledged": acknowledged, "decision": "distinct"}
-    )
-    assert response.status_code == 302
-    assert len(contact_ids(app)) == 2
-    with app.app_context():
-        event = _db.session.scalar(
-            _db.select(AuditEvent).where(
-                AuditEvent.action == "contact.view_personal", AuditEvent.target_id == existing
-            )
-        )
-        assert event.details == {"context": "duplicates"}
-
-
-def test_same_name_in_another_country_is_saved_at_once(app, client, login_as):
-    login_as("officer")
-    create(client, full_name="Nguyễn Văn Đức", country="JP")
-    create(client, full_name="Nguyen Van Duc", country="DE")
-    assert len(contact_ids(app)) == 2
-
-
-def test_duplicate_warning_then_merge(app, client, login_as):
-    login_as("officer", locale="en")
-    existing = create(
-        client, full_name="Nguyễn Văn Đức", country="JP", city="Tokyo", phones="090-1234-5678"
-    )
-    data = form(
-        full_name="Đức Nguyễn",
-        country="JP",
-        city="Tokyo",
-        phones="+81 90 1234 5678",
-        emails="duc@example.jp",
-    )
-    page = html(client.post("/contacts/new", data=data))
-    assert "strong match" in page and "same phone number" in page
-    response = client.post(
-        "/contacts/new",
-        data={**data, "acknowledged": str(existing), "decision": f"merge:{existing}"},
-    )
-    assert response.status_code == 302
-    new_id = max(contact_ids(app))
-    assert response.headers["Location"].endswith(
-        f"/contacts/merge?survivor={existing}&absorbed={new_id}"
-    )
-    merge_page = client.get(response.headers["Location"])
-    assert merge_page.status_code == 200
-    assert "Đức Nguyễn" in html(merge_page)
-    response = client.post(
-        response.headers["Location"],
-        data={"survivor_version": "1", "absorbed_version": "1", "choice_full_name": "survivor"},
-    )
-    assert response.status_code == 302
-    assert contact_ids(app) == [existing, new_id]
-    with app.app_context():
-        survivor = _db.session.get(Contact, existing)
-        assert survivor.email_addresses == ["duc@example.jp"]
-        assert survivor.phone_numbers == ["+819012345678"]
-        assert _db.session.get(Contact, new_id).merged_into_id == existing
-    # The absorbed record's old address leads to the survivor.
-    response = client.get(f"/contacts/{new_id}")
-    assert response.status_code == 302 and response.headers["Location"].endswith(f"/{existing}")
-
-
-def test_merge_with_itself_is_refused(app, client, login_as):
-    login_as("officer", locale="en")
-    contact_id = create(client)
-    before = state(app)
-    response = client.post(
-        f"/contacts/merge?survivor={contact_id}&absorbed={contact_id}",
-        data={"survivor_version": "1", "absorbed_version": "1"},
-    )
-    assert response.status_code == 422
-    assert "cannot be merged with itself" in html(response)
-    assert state(app) == before
-    response = client.get(f"/contacts/merge?survivor={contact_id}&absorbed=abc")
-    assert response.status_code == 422
-
-
 # --- edit, 409, delete -------------------------------------------------------------------------
-
-
-def _edit_form(page: str) -> dict:
-    """The edit form's current values, as a browser would post them."""
-    data = {}
-    for tag in re.findall(r"<input[^>]*>", page):
-        name = re.search(r'name="([^"]+)"', tag)
-        if not name or 'type="submit"' in tag:
-            continue
-        value = re.search(r'value="([^"]*)"', tag)
-        if 'type="checkbox"' in tag or 'type="radio"' in tag:
-            if "checked" in tag:
-                data.setdefault(name.group(1), []).append(value.group(1))
-            continue
-        data[name.group(1)] = value.group(1) if value else ""
-    for name, body in re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', page, re.S):
-        data[name] = unescape(re.sub(r"^\r?\n", "", body))
-    for name, options in re.findall(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', page, re.S):
-        selected = re.search(r'<option selected value="([^"]*)"', options) or re.search(
-            r'<option value="([^"]*)" selected', options
-        )
-        data[name] = selected.group(1) if selected else ""
-    return {
-        key: value.replace("&#34;", '"').replace("&amp;", "&") if isinstance(value, str) else value
-        for key, value in data.items()
-    }
 
 
 def test_edit_round_trip_changes_only_what_changed(app, client, login_as):
@@ -373,7 +215,7 @@ def test_edit_round_trip_changes_only_what_changed(app, client, login_as):
             "expertise-0-level": "basic",
         },
     )
-    data = _edit_form(html(client.get(f"/contacts/{contact_id}/edit")))
+    data = edit_form(html(client.get(f"/contacts/{contact_id}/edit")))
     assert data["version"] == "1" and data["phones"] == "+49 30 1234567"
     response = client.post(f"/contacts/{contact_id}/edit", data=data, follow_redirects=True)
     assert "Nothing to save" in html(response)
@@ -394,8 +236,8 @@ def test_conflict_with_two_sessions_keeps_the_unsaved_input(app, make_user):
     login(first, make_user("officer", locale="en", name="Officer One").email)
     login(second, make_user("officer", locale="en", name="Officer Two").email)
     contact_id = create(first)
-    mine = _edit_form(html(first.get(f"/contacts/{contact_id}/edit")))
-    theirs = _edit_form(html(second.get(f"/contacts/{contact_id}/edit")))
+    mine = edit_form(html(first.get(f"/contacts/{contact_id}/edit")))
+    theirs = edit_form(html(second.get(f"/contacts/{contact_id}/edit")))
     theirs["city"] = "Hamburg"
     assert second.post(f"/contacts/{contact_id}/edit", data=theirs).status_code == 302
     before = state(app)
@@ -407,7 +249,7 @@ def test_conflict_with_two_sessions_keeps_the_unsaved_input(app, make_user):
     assert "Officer Two" in page and "Berlin" in page and "Hamburg" in page
     assert 'value="Bác sĩ nhi khoa"' in page  # the unsaved input is kept
     assert state(app) == before
-    reapply = _edit_form(page)
+    reapply = edit_form(page)
     assert reapply["version"] == "2"
     assert reapply["occupation"] == "Bác sĩ nhi khoa"
     assert first.post(f"/contacts/{contact_id}/edit", data=reapply).status_code == 302
@@ -426,7 +268,7 @@ def test_edit_of_a_record_deleted_meanwhile(app, make_user):
     login(first, make_user("officer", locale="en").email)
     login(second, make_user("officer", locale="en").email)
     contact_id = create(first)
-    mine = _edit_form(html(first.get(f"/contacts/{contact_id}/edit")))
+    mine = edit_form(html(first.get(f"/contacts/{contact_id}/edit")))
     assert second.post(f"/contacts/{contact_id}/delete").status_code == 302
     before = state(app)
     mine["city"] = "Hamburg"
@@ -461,125 +303,6 @@ def test_delete_restore_and_purge_pages(app, client, login_as, make_user):
     assert admin.post(f"/contacts/trash/{contact_id}/purge").status_code == 302
     assert contact_ids(app) == []
     assert admin.get(f"/contacts/{contact_id}").status_code == 404
-
-
-# --- who sees what -------------------------------------------------------------------------------
-
-
-def _personal_contact(client) -> int:
-    return create(
-        client,
-        emails="secret.person@example.org",
-        phones="030 7654321",
-        address="Unter den Linden 1, 10117 Berlin",
-        birth_year="1971",
-        notes="Internal remark 42",
-        occupation="Kiến trúc sư",
-    )
-
-
-def test_viewer_does_not_see_personal_details(app, client, login_as, make_user):
-    login_as("officer")
-    contact_id = _personal_contact(client)
-    viewer = app.test_client()
-    login(viewer, make_user("viewer", locale="en").email)
-    with app.app_context():
-        before = _db.session.scalar(
-            _db.select(_db.func.count(AuditEvent.id)).where(
-                AuditEvent.action == "contact.view_personal"
-            )
-        )
-    page = html(viewer.get(f"/contacts/{contact_id}"))
-    assert "Kiến trúc sư" in page and "Germany" in page
-    for secret in (
-        "secret.person@example.org",
-        "+49 30 7654321",
-        "Unter den Linden",
-        "1971",
-        "Internal remark 42",
-    ):
-        assert secret not in page
-    assert "visible to officers" in page
-    with app.app_context():
-        after = _db.session.scalar(
-            _db.select(_db.func.count(AuditEvent.id)).where(
-                AuditEvent.action == "contact.view_personal"
-            )
-        )
-    assert after == before
-
-
-def test_officer_views_of_personal_details_are_recorded(app, client, login_as):
-    officer = login_as("officer", locale="en")
-    contact_id = _personal_contact(client)
-    page = html(client.get(f"/contacts/{contact_id}"))
-    for secret in (
-        "secret.person@example.org",
-        "+49 30 7654321",
-        "Unter den Linden",
-        "1971",
-        "Internal remark 42",
-    ):
-        assert secret in page
-    client.get(f"/contacts/{contact_id}/edit")
-    with app.app_context():
-        events = list(
-            _db.session.scalars(
-                _db.select(AuditEvent).where(
-                    AuditEvent.action == "contact.view_personal", AuditEvent.target_id == contact_id
-                )
-            )
-        )
-    assert [(e.actor_id, e.details["context"]) for e in events] == [
-        (officer.id, "profile"),
-        (officer.id, "edit"),
-    ]
-
-
-def test_viewer_history_hides_personal_values(app, client, login_as, make_user):
-    login_as("officer")
-    contact_id = _personal_contact(client)
-    viewer = app.test_client()
-    login(viewer, make_user("viewer", locale="en").email)
-    page = html(viewer.get(f"/contacts/{contact_id}"))
-    assert "Change history" in page and "(hidden)" in page
-    assert "secret.person@example.org" not in page
-
-
-# --- consent -------------------------------------------------------------------------------------
-
-
-def test_record_and_withdraw_consent_pages(app, client, login_as):
-    login_as("officer", locale="en")
-    contact_id = create(client)
-    page = html(client.get(f"/contacts/{contact_id}/consents/new"))
-    assert "checked" not in page
-    before = state(app)
-    response = client.post(f"/contacts/{contact_id}/consents/new", data={"method": "paper"})
-    assert "Tick at least one purpose" in html(response)
-    assert state(app) == before
-    response = client.post(
-        f"/contacts/{contact_id}/consents/new",
-        data={
-            "purposes": ["store_process", "sharing"],
-            "method": "paper",
-            "given_on": "2026-01-10",
-            "evidence": "Signed form no. 12",
-        },
-    )
-    assert response.status_code == 302
-    profile = html(client.get(f"/contacts/{contact_id}"))
-    assert "Signed form no. 12" in profile and "Share with delegations" in profile
-    with app.app_context():
-        consent_id = _db.session.get(Contact, contact_id).consents[0].id
-    response = client.post(
-        f"/contacts/{contact_id}/consents/{consent_id}/withdraw",
-        data={"withdrawn_on": "2026-02-01"},
-        follow_redirects=True,
-    )
-    assert "withdrawal recorded" in html(response)
-    with app.app_context():
-        assert str(_db.session.get(Contact, contact_id).consents[0].withdrawn_on) == "2026-02-01"
 
 
 # --- both languages ------------------------------------------------------------------------------

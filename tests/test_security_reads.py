@@ -132,7 +132,7 @@ def test_no_get_changes_a_populated_database(app, client, login_as, registry, ro
 
 
 def test_extra_fields_on_a_contact_edit_cannot_retarget_or_escalate(app, client, login_as):
-    from tests.test_contacts_views import _edit_form, create, html
+    from tests.contact_pages import create, edit_form, html
 
     officer = login_as("officer")
     officer_id = officer.id
@@ -141,7 +141,7 @@ def test_extra_fields_on_a_contact_edit_cannot_retarget_or_escalate(app, client,
     with app.app_context():
         untouched = _db.session.get(Contact, bystander)
         kept = (untouched.full_name, untouched.city, untouched.version)
-    data = _edit_form(html(client.get(f"/contacts/{target}/edit")))
+    data = edit_form(html(client.get(f"/contacts/{target}/edit")))
     data.update(
         city="Hamburg",
         id=str(bystander),
@@ -166,11 +166,11 @@ def test_extra_fields_on_a_contact_edit_cannot_retarget_or_escalate(app, client,
 
 def test_a_forged_version_is_a_conflict_not_an_overwrite(app, client, login_as):
     """``version`` is the one extra-looking field with a meaning: the optimistic lock."""
-    from tests.test_contacts_views import _edit_form, create, html
+    from tests.contact_pages import create, edit_form, html
 
     login_as("officer", locale="en")
     target = create(client, full_name="Đỗ Văn Khóa", city="Berlin")
-    data = _edit_form(html(client.get(f"/contacts/{target}/edit")))
+    data = edit_form(html(client.get(f"/contacts/{target}/edit")))
     data.update(city="Hamburg", version="99")
     response = client.post(f"/contacts/{target}/edit", data=data)
     assert response.status_code == 409
