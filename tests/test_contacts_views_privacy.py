@@ -19,6 +19,16 @@ pytestmark = pytest.mark.usefixtures("seeded")
 # --- who sees what -------------------------------------------------------------------------------
 
 
+# What ``_personal_contact`` holds that only officers may see.
+PERSONAL_VALUES = (
+    "secret.person@example.org",
+    "+49 30 7654321",
+    "Unter den Linden",
+    "1971",
+    "Internal remark 42",
+)
+
+
 def _personal_contact(client) -> int:
     return create(
         client,
@@ -44,13 +54,7 @@ def test_viewer_does_not_see_personal_details(app, client, login_as, make_user):
         )
     page = html(viewer.get(f"/contacts/{contact_id}"))
     assert "Kiến trúc sư" in page and "Germany" in page
-    for secret in (
-        "secret.person@example.org",
-        "+49 30 7654321",
-        "Unter den Linden",
-        "1971",
-        "Internal remark 42",
-    ):
+    for secret in PERSONAL_VALUES:
         assert secret not in page
     assert "visible to officers" in page
     with app.app_context():
@@ -66,13 +70,7 @@ def test_officer_views_of_personal_details_are_recorded(app, client, login_as):
     officer = login_as("officer", locale="en")
     contact_id = _personal_contact(client)
     page = html(client.get(f"/contacts/{contact_id}"))
-    for secret in (
-        "secret.person@example.org",
-        "+49 30 7654321",
-        "Unter den Linden",
-        "1971",
-        "Internal remark 42",
-    ):
+    for secret in PERSONAL_VALUES:
         assert secret in page
     client.get(f"/contacts/{contact_id}/edit")
     with app.app_context():
