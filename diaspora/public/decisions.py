@@ -11,7 +11,6 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm.exc import StaleDataError
 
-from diaspora.audit import services as audit
 from diaspora.contacts import consent as consents
 from diaspora.contacts import services as contacts
 from diaspora.contacts import trash
@@ -35,6 +34,7 @@ from diaspora.models import (
 from diaspora.privacy import subject_requests
 from diaspora.public import payload as P
 from diaspora.public.errors import AlreadyDecided
+from diaspora.public.services import audit_submission
 from diaspora.text import clean_lines
 
 REASON_LIMIT = 2000
@@ -70,18 +70,7 @@ def _decide(
         db.session.flush()
     except StaleDataError:
         raise AlreadyDecided(submission) from None
-    audit.record(
-        f"submission.{status.value}",
-        actor=actor,
-        target_type="submission",
-        target_id=submission.id,
-        details={
-            "reference": submission.reference,
-            "kind": submission.kind,
-            "contact_id": submission.contact_id,
-            **(details or {}),
-        },
-    )
+    audit_submission(submission, status.value, actor=actor, details=details)
 
 
 def evidence_text(submission: Submission) -> str:

@@ -97,20 +97,29 @@ def validate_public(
     return values, chosen
 
 
-def record_submission(submission: Submission) -> Submission:
-    db.session.add(submission)
-    db.session.flush()
+def audit_submission(
+    submission: Submission, action: str, *, actor: User | None, details: dict | None = None
+) -> None:
+    """A submission's audit event: what every one of them says (kind, reference, record),
+    plus the decision's own details."""
     audit.record(
-        "submission.create",
-        actor=None,
+        f"submission.{action}",
+        actor=actor,
         target_type="submission",
         target_id=submission.id,
         details={
             "kind": submission.kind,
             "reference": submission.reference,
             "contact_id": submission.contact_id,
+            **(details or {}),
         },
     )
+
+
+def record_submission(submission: Submission) -> Submission:
+    db.session.add(submission)
+    db.session.flush()
+    audit_submission(submission, "create", actor=None)
     return submission
 
 
