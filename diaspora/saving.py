@@ -1,8 +1,10 @@
-"""The answers views give for the records officers prepare (delegation visits, outreach), the
-same way for both: a list page; a posted form, committed on success, on failure rolled back with
-the service's messages on the form; a form already saved going to the record it created; an
-edit made on a stale version answering 409 with the officer's input kept, now based on the
-current version; a workflow step that fails saying why on the next page.
+"""The answers views give to what is posted, the same way everywhere. For the records officers
+prepare (delegation visits, outreach): a list page; a posted form, committed on success, on
+failure rolled back with the service's messages on the form; a form already saved going to the
+record it created; an edit made on a stale version answering 409 with the officer's input kept,
+now based on the current version. For any page: a workflow step or a confirmed button that
+fails saying why on the next page (``run_step``, ``confirmed_step``), and a form that calls one
+service (``save_form``: the administrators' reference lists and accounts).
 
 Views stay in charge of what they say and where they go next: they pass the messages, the
 addresses and how to draw their form page.
@@ -12,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -25,6 +27,8 @@ from diaspora.errors import DomainError
 from diaspora.extensions import db
 from diaspora.forms import apply_errors, start_entry
 from diaspora.records import PageInfo, RecordConflict
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -153,3 +157,45 @@ def run_step(
     db.session.commit()
     flash(done() if callable(done) else done, "success")
     return redirect(done_url)
+
+
+def save_form(
+    form: FlaskForm,
+    save: Callable[[], T],
+    *,
+    done: Callable[[T], str],
+    next_url: str,
+    category: str = "success",
+) -> Response | None:
+    """The answer to a posted form: valid and ``save()`` accepted, committed, ``done(result)``
+    flashed and on to ``next_url``. None when the form was not posted, not valid or refused
+    (rolled back, the service's messages on the form): the view draws the form page again."""
+    if not form.validate_on_submit():
+        return None
+    try:
+        result = save()
+    except DomainError as error:
+        db.session.rollback()
+        apply_errors(form, error)
+        return None
+    db.session.commit()
+    flash(done(result), category)
+    return redirect(next_url)
+
+
+def confirmed_step(
+    form: FlaskForm,
+    step: Callable[[], object],
+    *,
+    done: str | Callable[[], str],
+    next_url: str,
+    failed_url: str | None = None,
+) -> Response:
+    """A button that runs one step (deactivate, delete, restore…): with its CSRF token,
+    ``run_step`` (``done`` flashed and on to ``next_url``, or the refusal flashed and
+    back to ``failed_url``); without, back to ``failed_url`` with nothing done.
+    ``failed_url`` is ``next_url`` unless given."""
+    back = failed_url or next_url
+    if not form.validate_on_submit():
+        return redirect(back)
+    return run_step(step, done=done, done_url=next_url, failed_url=back)

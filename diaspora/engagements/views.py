@@ -42,8 +42,7 @@ from diaspora.forms import (
 from diaspora.i18n import current_language
 from diaspora.models import Contact
 from diaspora.plan.services import list_plan_tasks
-from diaspora.posting import confirmed_step
-from diaspora.saving import current_actor, run_step
+from diaspora.saving import confirmed_step, current_actor, run_step
 from diaspora.search.query import SearchQuery
 from diaspora.search.services import matching_ids
 

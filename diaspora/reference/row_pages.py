@@ -1,6 +1,6 @@
 """What the pages of the administrators' reference lists (contact categories, expertise fields)
 share: adding a row, renaming it, deactivating or activating it, and deleting it, answered the
-same way (through ``diaspora.posting``) and sending the administrator back to the list.
+same way (through ``diaspora.saving``) and sending the administrator back to the list.
 
 Each list names its own services, form page, list page and what it says (see ``rows`` for
 the services they share).
@@ -17,8 +17,7 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from diaspora.forms import ConfirmForm
-from diaspora.posting import confirmed_step, save_form
-from diaspora.saving import current_actor
+from diaspora.saving import confirmed_step, current_actor, save_form
 
 # What the list says after a step, given the row's code.
 Message = Callable[[str], str]

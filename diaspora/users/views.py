@@ -15,8 +15,7 @@ from diaspora.forms import choices
 from diaspora.i18n import current_language
 from diaspora.models import User
 from diaspora.plan.services import list_agencies
-from diaspora.posting import confirmed_step, save_form
-from diaspora.saving import current_actor
+from diaspora.saving import confirmed_step, current_actor, save_form
 
 bp = Blueprint("users", __name__, url_prefix="/admin/users")
 
